@@ -1,0 +1,73 @@
+"""Request plumbing: who is calling, and one unit of work per request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from daifa.config import Settings
+from daifa.context import Actor, Ctx, Scope
+from daifa.db.uow import Database
+from daifa.errors import Unauthenticated
+from daifa.identity import service as identity
+from daifa.kit.clock import Clock
+
+bearer = HTTPBearer(auto_error=False, description="A session token or an API key")
+
+
+@dataclass
+class Hub:
+    """What the app was built with: created once by create_app, shared by all requests."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+
+
+def hub(request: Request) -> Hub:
+    value: Hub = request.app.state.hub
+    return value
+
+
+@dataclass
+class Call:
+    """One API call: opens the unit of work and resolves who acts inside it."""
+
+    hub: Hub
+    token: str | None
+    write: bool
+
+    @contextmanager
+    def ctx(self, *, anonymous: bool = False) -> Iterator[Ctx]:
+        with self.hub.db.unit_of_work(write=self.write) as session:
+            actor = self._actor(session, anonymous)
+            yield Ctx(session=session, actor=actor, settings=self.hub.settings,
+                      clock=self.hub.clock)
+
+    def _actor(self, session: Session, anonymous: bool) -> Actor:
+        if self.token is None:
+            if anonymous:
+                return Actor(scope=Scope.PERSON, label="anonymous")
+            raise Unauthenticated("send Authorization: Bearer <token>")
+        actor = identity.actor_for_token(session, self.token, self.hub.clock)
+        if self.write and actor.scope is not Scope.PERSON:
+            identity.touch(session, self.token, self.hub.clock)
+        return actor
+
+
+def _call(write: bool) -> Callable[..., Call]:
+    def dependency(request: Request,
+                   credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Call:
+        token = credentials.credentials if credentials else None
+        return Call(hub=hub(request), token=token, write=write)
+
+    return dependency
+
+
+reader = _call(write=False)
+writer = _call(write=True)

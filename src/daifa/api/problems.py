@@ -1,0 +1,74 @@
+"""The one place errors become RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from daifa.errors import DaifaError, RateLimited, Unauthenticated
+
+log = logging.getLogger("daifa.api")
+PROBLEM = "application/problem+json"
+_STATUS_CODES = {
+    400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_FAILED",
+    429: "RATE_LIMITED",
+}
+
+
+def problem(status: int, code: str, title: str, detail: str, instance: str,
+            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body = {"type": f"https://daifa.dev/problems/{code.lower().replace('_', '-')}",
+            "title": title, "status": status, "detail": detail, "code": code,
+            "instance": instance, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DaifaError)
+    headers: dict[str, str] = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    return problem(exc.status, exc.code, exc.title, exc.detail, request.url.path,
+                   headers or None, **exc.extra)
+
+
+def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": [str(part) for part in err.get("loc", ())], "msg": err.get("msg", ""),
+         "type": err.get("type", "")}
+        for err in exc.errors()
+    ]
+    detail = "; ".join(f"{'.'.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors)
+    return problem(422, "VALIDATION_FAILED", "Invalid input", detail or "invalid input",
+                   request.url.path, errors=errors)
+
+
+def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "HTTP_ERROR")
+    detail = exc.detail if isinstance(exc.detail, str) else code
+    return problem(exc.status_code, code, detail, detail, request.url.path,
+                   dict(exc.headers) if exc.headers else None)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "INTERNAL_ERROR", "Internal error",
+                   "something went wrong on our side; nothing was changed", request.url.path)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DaifaError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""The audit trail: one event row per state change, with actor, time and reason."""

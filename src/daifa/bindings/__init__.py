@@ -1,0 +1,1 @@
+"""Bindings between shops and suppliers, made by invitation or by application."""

@@ -1,0 +1,1 @@
+"""The `daifa` command line: a thin client of the same services as the API."""

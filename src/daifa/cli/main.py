@@ -1,0 +1,115 @@
+"""`daifa serve | worker | db upgrade | admin create | demo seed`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from daifa.config import Settings, load_settings
+from daifa.context import Actor, Ctx
+from daifa.db.engine import make_engine
+from daifa.db.uow import Database
+from daifa.errors import DaifaError
+from daifa.identity import passwords
+
+app = typer.Typer(help="daifa: a dropship supply-chain hub.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+admin_app = typer.Typer(help="Platform admins.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+app.add_typer(demo_app, name="demo")
+console = Console(stderr=True)
+
+EXIT_CODES = {404: 4, 409: 5, 422: 2, 401: 3, 403: 3, 429: 6}
+
+
+@contextmanager
+def command_ctx(label: str = "cli") -> Iterator[Ctx]:
+    """One unit of work for one CLI command; domain errors become a message and an exit code."""
+    settings = load_settings()
+    passwords.use_profile(settings.password_profile)
+    db = Database(make_engine(settings.database_url))
+    try:
+        with db.unit_of_work() as session:
+            yield Ctx(session=session, actor=Actor.system(label), settings=settings)
+    except DaifaError as exc:
+        console.print(f"[red]{exc.code}[/red]: {exc.detail}")
+        raise typer.Exit(EXIT_CODES.get(exc.status, 1)) from exc
+    finally:
+        db.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations to DAIFA_DATABASE_URL."""
+    from daifa.db.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url, revision)
+    console.print(f"database at [bold]{_safe_url(settings)}[/bold] is at {revision}")
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+          reload: bool = False) -> None:
+    """Serve the API and the console."""
+    import uvicorn
+
+    settings = load_settings()
+    console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
+    uvicorn.run("daifa.api.asgi:build", host=host, port=port, workers=workers, reload=reload,
+                factory=True, log_level="info")
+
+
+@app.command()
+def worker(once: bool = typer.Option(False, help="Run one round and exit.")) -> None:
+    """Run background jobs: expiries, deadlines, webhooks."""
+    from daifa.jobs.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    settings = load_settings()
+    db = Database(make_engine(settings.database_url))
+    try:
+        Worker(settings=settings, db=db).run_forever(once=once)
+    except KeyboardInterrupt:
+        console.print("worker stopped")
+    finally:
+        db.dispose()
+
+
+@admin_app.command("create")
+def admin_create(login: str = typer.Option(...), password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True),
+        display_name: str = typer.Option("Platform admin")) -> None:
+    """Create a platform admin."""
+    from daifa.identity import service as identity
+
+    with command_ctx("cli:admin create") as ctx:
+        account = identity.signup(ctx, login, password, display_name, is_admin=True)
+        console.print(f"admin [bold]{account.login}[/bold] created")
+
+
+@demo_app.command("seed")
+def demo_seed() -> None:
+    """Idempotently load demo shops, suppliers and bindings."""
+    from daifa.cli.demo import seed
+
+    with command_ctx("cli:demo seed") as ctx:
+        for line in seed(ctx):
+            console.print(line)
+
+
+if __name__ == "__main__":
+    app()

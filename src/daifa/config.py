@@ -1,0 +1,56 @@
+"""Settings from the environment (a .env file may supply them), built once and passed in."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/daifa.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DAIFA_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    var_dir: Path = Path("./var")
+    default_locale: str = "zh_CN"
+    display_timezone: str = "Asia/Shanghai"
+    session_days: int = 30
+    invitation_default_hours: int = 168
+    application_ttl_days: int = 7
+    max_pending_applications: int = 20
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = 900
+    login_lockout_seconds: int = 60
+    cookie_secure: bool = False
+    password_profile: str = "rfc_9106_low_memory"
+    worker_poll_seconds: float = 2.0
+    sweep_interval_seconds: float = 60.0
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, else one generated into var/ on first run and reused after."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+    def with_secret(self) -> Settings:
+        return self.model_copy(update={"secret_key": self.resolved_secret_key()})
+
+
+def load_settings(**overrides: object) -> Settings:
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if settings.database_url.startswith("sqlite:///./"):
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return settings.with_secret()

@@ -1,0 +1,49 @@
+"""What every service call receives: the session of its unit of work, who acts, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from daifa.config import Settings
+from daifa.kit.clock import Clock, SystemClock
+
+
+class Scope(StrEnum):
+    PERSON = "person"  # a signed-in account, acting for every organisation it owns
+    SHOP = "shop"  # an API key of one shop
+    SUPPLIER = "supplier"  # an API key of one supplier
+    SYSTEM = "system"  # the worker and the CLI
+
+
+@dataclass(frozen=True)
+class Actor:
+    scope: Scope
+    account_id: int | None = None
+    org_id: int | None = None  # the shop's or supplier's row id for an API key
+    is_admin: bool = False
+    label: str = ""
+
+    @classmethod
+    def system(cls, label: str = "system") -> Actor:
+        return cls(scope=Scope.SYSTEM, label=label)
+
+    def may_act_for(self, org_scope: Scope, org_id: int, owner_account_id: int) -> bool:
+        """Whether this actor speaks for the shop or supplier with that row id and owner."""
+        if self.scope is Scope.PERSON:
+            return self.account_id == owner_account_id
+        return self.scope is org_scope and self.org_id == org_id
+
+
+@dataclass
+class Ctx:
+    session: Session
+    actor: Actor
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -1,0 +1,1 @@
+"""Engine factory, declarative base and the unit of work."""

@@ -1,0 +1,13 @@
+"""Imports every domain's models so Base.metadata knows all tables (for Alembic)."""
+
+from daifa.audit import models as audit_models
+from daifa.bindings import models as binding_models
+from daifa.db.base import Base
+from daifa.identity import models as identity_models
+from daifa.jobs import models as job_models
+from daifa.shops import models as shop_models
+from daifa.suppliers import models as supplier_models
+
+MODULES = (audit_models, binding_models, identity_models, job_models, shop_models,
+           supplier_models)
+metadata = Base.metadata

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from daifa.errors import Conflict, RateLimited, Unauthenticated, ValidationFailed
+
+
+class LoginTaken(Conflict):
+    code = "LOGIN_TAKEN"
+    title = "That login is already taken"
+
+
+class BadCredentials(Unauthenticated):
+    """Deliberately silent about whether the login exists."""
+
+    code = "INVALID_CREDENTIALS"
+    title = "Login or password is incorrect"
+    keep_changes = True  # the failure counter must survive the rollback of the request
+
+
+class TooManySignIns(RateLimited):
+    code = "TOO_MANY_ATTEMPTS"
+    title = "Too many failed sign-ins; wait before trying again"
+
+
+class InvalidToken(Unauthenticated):
+    code = "INVALID_TOKEN"
+    title = "The token is missing, expired or revoked"
+
+
+class WeakPassword(ValidationFailed):
+    code = "WEAK_PASSWORD"
+
+
+class InvalidLogin(ValidationFailed):
+    code = "INVALID_LOGIN"

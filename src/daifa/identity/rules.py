@@ -1,0 +1,67 @@
+"""Pure decisions about sign-in: login shape, password strength, throttling."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,63}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+MAX_LOCKOUT = timedelta(minutes=15)
+
+
+def normalise_login(login: str) -> str:
+    return login.strip().lower()
+
+
+def login_problem(login: str) -> str | None:
+    if not LOGIN_PATTERN.match(login):
+        return ("use 3 to 64 characters: letters, digits and . _ @ + -, "
+                "starting with a letter or digit")
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD:
+        return f"use at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"use at most {MAX_PASSWORD} characters"
+    return None
+
+
+@dataclass(frozen=True)
+class ThrottleState:
+    failures: int
+    window_started_at: datetime
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_failures: int
+    window: timedelta
+    lockout: timedelta
+
+
+def retry_after(state: ThrottleState | None, now: datetime) -> int | None:
+    """Seconds to wait before another attempt is heard, or None when one may try now."""
+    if state is None or state.locked_until is None or state.locked_until <= now:
+        return None
+    return max(1, math.ceil((state.locked_until - now).total_seconds()))
+
+
+def after_failure(state: ThrottleState | None, now: datetime,
+                  policy: ThrottlePolicy) -> ThrottleState:
+    """Count a failure; past the limit each further failure doubles the lockout."""
+    if state is None or now - state.window_started_at > policy.window:
+        state = ThrottleState(failures=0, window_started_at=now, locked_until=None)
+    failures = state.failures + 1
+    locked_until = state.locked_until
+    if failures >= policy.max_failures:
+        doublings = failures - policy.max_failures
+        lockout = min(MAX_LOCKOUT, policy.lockout * (2 ** min(doublings, 10)))
+        locked_until = now + lockout
+    return ThrottleState(failures, state.window_started_at, locked_until)

@@ -1,0 +1,189 @@
+"""Use cases: sign up, sign in, resolve a bearer token, manage API keys."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from daifa.audit import service as audit
+from daifa.context import Actor, Ctx, Scope
+from daifa.errors import Forbidden, NotFound
+from daifa.identity import rules
+from daifa.identity.errors import (
+    BadCredentials,
+    InvalidLogin,
+    InvalidToken,
+    LoginTaken,
+    TooManySignIns,
+    WeakPassword,
+)
+from daifa.identity.models import AccessToken, Account, LoginThrottle
+from daifa.identity.passwords import hash_password, needs_rehash, verify_password
+from daifa.kit.clock import Clock
+from daifa.kit.ids import new_token, token_digest
+
+SESSION_PREFIX = "dfs_"
+API_KEY_PREFIX = "dfk_"
+
+
+def signup(ctx: Ctx, login: str, password: str, display_name: str,
+           *, is_admin: bool = False) -> Account:
+    login = rules.normalise_login(login)
+    if problem := rules.login_problem(login):
+        raise InvalidLogin(f"login: {problem}")
+    if problem := rules.password_problem(password):
+        raise WeakPassword(f"password: {problem}")
+    if ctx.session.scalar(select(Account.id).where(Account.login == login)) is not None:
+        raise LoginTaken(f"the login {login!r} is taken; choose another")
+    account = Account(login=login, password_hash=hash_password(password),
+                      display_name=display_name.strip(), is_admin=is_admin, created_at=ctx.now())
+    ctx.session.add(account)
+    ctx.session.flush()
+    audit.record(ctx, "account", account.id, "account.created",
+                 data={"login": login, "is_admin": is_admin})
+    return account
+
+
+def _policy(ctx: Ctx) -> rules.ThrottlePolicy:
+    s = ctx.settings
+    return rules.ThrottlePolicy(s.login_max_failures, timedelta(seconds=s.login_window_seconds),
+                                timedelta(seconds=s.login_lockout_seconds))
+
+
+def _throttle_state(row: LoginThrottle | None) -> rules.ThrottleState | None:
+    if row is None:
+        return None
+    return rules.ThrottleState(row.failures, row.window_started_at, row.locked_until)
+
+
+def verify_credentials(ctx: Ctx, login: str, password: str) -> Account:
+    """The account for these credentials; failures are counted per login and throttled."""
+    login = rules.normalise_login(login)[:64]
+    throttle = ctx.session.get(LoginThrottle, login)
+    wait = rules.retry_after(_throttle_state(throttle), ctx.now())
+    if wait is not None:
+        raise TooManySignIns(f"try again in {wait} seconds", retry_after=wait)
+    account = ctx.session.scalar(select(Account).where(Account.login == login))
+    if not verify_password(account.password_hash if account else None, password):
+        _count_failure(ctx, login, throttle)
+        raise BadCredentials()
+    assert account is not None
+    if throttle is not None:
+        ctx.session.delete(throttle)
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    return account
+
+
+def _count_failure(ctx: Ctx, login: str, row: LoginThrottle | None) -> None:
+    state = rules.after_failure(_throttle_state(row), ctx.now(), _policy(ctx))
+    if row is None:
+        row = LoginThrottle(login=login, failures=0, window_started_at=state.window_started_at)
+        ctx.session.add(row)
+    row.failures = state.failures
+    row.window_started_at = state.window_started_at
+    row.locked_until = state.locked_until
+
+
+def issue_session(ctx: Ctx, account: Account) -> tuple[AccessToken, str]:
+    secret = new_token(SESSION_PREFIX)
+    token = AccessToken(digest=token_digest(secret), kind="session", account_id=account.id,
+                        hint=secret[:8], created_at=ctx.now(),
+                        expires_at=ctx.now() + timedelta(days=ctx.settings.session_days))
+    ctx.session.add(token)
+    return token, secret
+
+
+def sign_in(ctx: Ctx, login: str, password: str) -> tuple[AccessToken, str]:
+    return issue_session(ctx, verify_credentials(ctx, login, password))
+
+
+def sign_out(session: Session, secret: str, clock: Clock) -> None:
+    session.execute(
+        update(AccessToken)
+        .where(AccessToken.digest == token_digest(secret), AccessToken.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+
+
+def actor_for_token(session: Session, secret: str, clock: Clock) -> Actor:
+    """Who a bearer secret speaks for; InvalidToken when it is unknown, expired or revoked."""
+    now = clock.now()
+    row = session.execute(
+        select(AccessToken, Account)
+        .join(Account, Account.id == AccessToken.account_id)
+        .where(AccessToken.digest == token_digest(secret))
+    ).first()
+    if row is None:
+        raise InvalidToken()
+    token, account = row[0], row[1]
+    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+        raise InvalidToken()
+    if token.kind == "api_key" and token.org_scope and token.org_id is not None:
+        return Actor(scope=Scope(token.org_scope), account_id=account.id, org_id=token.org_id,
+                     label=f"api_key:{token.hint}")
+    return Actor(scope=Scope.PERSON, account_id=account.id, is_admin=account.is_admin,
+                 label=account.login)
+
+
+def touch(session: Session, secret: str, clock: Clock) -> None:
+    """Note when an API key was last used; at most once a minute to spare the write lock."""
+    now = clock.now()
+    session.execute(
+        update(AccessToken)
+        .where(AccessToken.digest == token_digest(secret),
+               (AccessToken.last_used_at.is_(None))
+               | (AccessToken.last_used_at < now - timedelta(minutes=1)))
+        .values(last_used_at=now)
+    )
+
+
+def get_account(ctx: Ctx, account_id: int) -> Account:
+    account = ctx.session.get(Account, account_id)
+    if account is None:
+        raise NotFound()
+    return account
+
+
+def require_person(ctx: Ctx) -> None:
+    """API keys act for their organisation's orders, never to manage credentials."""
+    if ctx.actor.scope is not Scope.PERSON:
+        raise Forbidden("API keys cannot manage API keys; sign in as a person")
+
+
+def create_api_key(ctx: Ctx, org_scope: Scope, org_id: int, name: str) -> tuple[AccessToken, str]:
+    assert ctx.actor.account_id is not None
+    secret = new_token(API_KEY_PREFIX)
+    key = AccessToken(digest=token_digest(secret), kind="api_key", account_id=ctx.actor.account_id,
+                      org_scope=org_scope.value, org_id=org_id, name=name.strip(),
+                      hint=secret[:8], created_at=ctx.now())
+    ctx.session.add(key)
+    ctx.session.flush()
+    audit.record(ctx, org_scope.value, org_id, "api_key.created", data={"key_id": key.id,
+                                                                      "name": key.name})
+    return key, secret
+
+
+def list_api_keys(ctx: Ctx, org_scope: Scope, org_id: int) -> list[AccessToken]:
+    return list(ctx.session.scalars(
+        select(AccessToken)
+        .where(AccessToken.kind == "api_key", AccessToken.org_scope == org_scope.value,
+               AccessToken.org_id == org_id)
+        .order_by(AccessToken.id)
+    ))
+
+
+def revoke_api_key(ctx: Ctx, org_scope: Scope, org_id: int, key_id: int) -> AccessToken:
+    key = ctx.session.scalar(
+        select(AccessToken).where(AccessToken.id == key_id, AccessToken.kind == "api_key",
+                                  AccessToken.org_scope == org_scope.value,
+                                  AccessToken.org_id == org_id)
+    )
+    if key is None:
+        raise NotFound("no such API key")
+    if key.revoked_at is None:
+        key.revoked_at = ctx.now()
+        audit.record(ctx, org_scope.value, org_id, "api_key.revoked", data={"key_id": key.id})
+    return key

@@ -1,0 +1,1 @@
+"""The outbox and job table, claimed by `daifa worker`."""

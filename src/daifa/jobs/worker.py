@@ -1,0 +1,91 @@
+"""The worker: runs due jobs from the outbox and the periodic sweeps.
+
+Each job runs in its own unit of work. A job kind maps to a handler; a sweep is a function
+called every `sweep_interval_seconds` (expiring applications and invitations, deadlines ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from daifa.bindings import applications, invitations
+from daifa.config import Settings
+from daifa.context import Actor, Ctx
+from daifa.db.uow import Database
+from daifa.jobs import service as jobs
+from daifa.kit.clock import Clock, SystemClock
+
+log = logging.getLogger("daifa.worker")
+Handler = Callable[[Ctx, dict[str, Any]], None]
+Sweep = Callable[[Ctx], int]
+
+SWEEPS: dict[str, Sweep] = {
+    "binding_applications.expire": applications.expire_due,
+    "invitations.expire": invitations.expire_due,
+}
+HANDLERS: dict[str, Handler] = {}
+
+
+@dataclass
+class Worker:
+    settings: Settings
+    db: Database
+    clock: Clock = field(default_factory=SystemClock)
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    handlers: dict[str, Handler] = field(default_factory=lambda: dict(HANDLERS))
+    sweeps: dict[str, Sweep] = field(default_factory=lambda: dict(SWEEPS))
+
+    def _ctx(self, session: Any, label: str) -> Ctx:
+        return Ctx(session=session, actor=Actor.system(f"worker:{label}"),
+                   settings=self.settings, clock=self.clock)
+
+    def run_sweeps(self) -> dict[str, int]:
+        done: dict[str, int] = {}
+        for name, sweep in self.sweeps.items():
+            with self.db.unit_of_work() as session:
+                done[name] = sweep(self._ctx(session, name))
+        return done
+
+    def run_due_jobs(self) -> int:
+        with self.db.unit_of_work() as session:
+            claimed = [(job.id, job.kind, dict(job.payload))
+                       for job in jobs.claim(session, self.name, self.clock.now())]
+        for job_id, kind, payload in claimed:
+            self._run_one(job_id, kind, payload)
+        return len(claimed)
+
+    def _run_one(self, job_id: int, kind: str, payload: dict[str, Any]) -> None:
+        from daifa.jobs.models import Job
+
+        handler = self.handlers.get(kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {kind!r}")
+            with self.db.unit_of_work() as session:
+                handler(self._ctx(session, kind), payload)
+                job = session.get_one(Job, job_id)
+                jobs.finish(job, self.clock.now())
+        except Exception as exc:
+            log.warning("job %s (%s) failed: %s", job_id, kind, exc)
+            with self.db.unit_of_work() as session:
+                jobs.fail(session.get_one(Job, job_id), self.clock.now(), repr(exc))
+
+    def run_forever(self, *, once: bool = False) -> None:
+        last_sweep = 0.0
+        while True:
+            if time.monotonic() - last_sweep >= self.settings.sweep_interval_seconds or once:
+                swept = self.run_sweeps()
+                last_sweep = time.monotonic()
+                if any(swept.values()):
+                    log.info("sweeps: %s", swept)
+            ran = self.run_due_jobs()
+            if once:
+                return
+            if not ran:
+                time.sleep(self.settings.worker_poll_seconds)

@@ -1,0 +1,1 @@
+"""Shops: a merchant's storefronts on a sales channel."""

@@ -1,0 +1,1 @@
+"""Suppliers: onboarding, Supplier IDs and platform review."""
