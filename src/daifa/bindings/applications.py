@@ -67,7 +67,7 @@ def _refuse_second_pending(ctx: Ctx, shop: Shop, supplier: Supplier) -> None:
             "answers or cancel some first")
 
 
-def _query() -> Select[tuple[BindingApplication, Shop, Supplier]]:
+def _query() -> Select[BindingApplication, Shop, Supplier]:
     return (
         select(BindingApplication, Shop, Supplier)
         .join(Shop, Shop.id == BindingApplication.shop_pk)
@@ -92,7 +92,8 @@ def _load(ctx: Ctx, application_id: str, *, shop: Shop | None = None,
     row = ctx.session.execute(query).first()
     if row is None:
         raise ApplicationNotFound()
-    return row[0], row[1]
+    application, owner_shop, owner_supplier = row
+    return application, owner_shop, owner_supplier
 
 
 def _expire_if_due(ctx: Ctx, application: BindingApplication) -> None:
@@ -151,7 +152,7 @@ def expire_due(ctx: Ctx, shop: Shop | None = None) -> int:
     return len(due)
 
 
-def _page(ctx: Ctx, query: Select[tuple[BindingApplication, Shop, Supplier]],
+def _page(ctx: Ctx, query: Select[BindingApplication, Shop, Supplier],
           status: ApplicationStatus | None, after: int | None,
           limit: int) -> Page[ApplicationOut]:
     if status is not None:

@@ -62,7 +62,7 @@ def end(ctx: Ctx, shop: Shop, supplier: Supplier, *, ended_by: str,
     return binding
 
 
-def _listing() -> Select[tuple[Binding, Shop, Supplier]]:
+def _listing() -> Select[Binding, Shop, Supplier]:
     return (
         select(Binding, Shop, Supplier)
         .join(Shop, Shop.id == Binding.shop_pk)
@@ -70,7 +70,7 @@ def _listing() -> Select[tuple[Binding, Shop, Supplier]]:
     )
 
 
-def _page(ctx: Ctx, query: Select[tuple[Binding, Shop, Supplier]], status: BindingStatus | None,
+def _page(ctx: Ctx, query: Select[Binding, Shop, Supplier], status: BindingStatus | None,
           after: int | None, limit: int) -> Page[BindingOut]:
     if status is not None:
         query = query.where(Binding.status == status)
@@ -138,5 +138,5 @@ def counterpart_shop(ctx: Ctx, supplier: Supplier, shop_id: str) -> Shop:
 
 
 def to_out_by_id(ctx: Ctx, binding_id: int) -> BindingOut:
-    row = ctx.session.execute(_listing().where(Binding.id == binding_id)).one()
-    return to_out(*row)
+    binding, shop, supplier = ctx.session.execute(_listing().where(Binding.id == binding_id)).one()
+    return to_out(binding, shop, supplier)

@@ -37,7 +37,7 @@ class TransitionTable(Generic[S]):
         self._edges: dict[tuple[str, S], S] = {}
         for action, sources, target in edges:
             for source in [sources] if isinstance(sources, StrEnum) else sources:
-                self._edges[(action, source)] = target  # type: ignore[index]
+                self._edges[(action, source)] = target
 
     def next(self, current: S, action: str) -> Transition[S]:
         target = self._edges.get((action, current))

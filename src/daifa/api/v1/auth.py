@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel
 
 from daifa.api.deps import Call, writer
 from daifa.api.deps import reader as reader_dep
@@ -10,7 +11,6 @@ from daifa.shops import service as shops
 from daifa.shops.schemas import ShopOut
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.schemas import SupplierOut
-from pydantic import BaseModel
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
