@@ -21,9 +21,11 @@ app = typer.Typer(help="daifa: a dropship supply-chain hub.", no_args_is_help=Tr
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Platform admins.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(demo_app, name="demo")
+app.add_typer(docs_app, name="docs")
 console = Console(stderr=True)
 
 EXIT_CODES = {404: 4, 409: 5, 422: 2, 401: 3, 403: 3, 429: 6}
@@ -109,6 +111,21 @@ def demo_seed() -> None:
     with command_ctx("cli:demo seed") as ctx:
         for line in seed(ctx):
             console.print(line)
+
+
+@docs_app.command("states")
+def docs_states(write: bool = typer.Option(False, help="Write docs/states.md instead of "
+                                                       "printing it.")) -> None:
+    """Render the state machines from the transition tables."""
+    from pathlib import Path
+
+    from daifa.cli.statesdoc import render
+
+    if write:
+        Path("docs/states.md").write_text(render(), encoding="utf-8")
+        console.print("wrote docs/states.md")
+    else:
+        typer.echo(render())
 
 
 if __name__ == "__main__":
