@@ -1,0 +1,1 @@
+"""The supply catalog (what suppliers sell) and the shop catalog (what shops list)."""
