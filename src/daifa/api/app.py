@@ -24,7 +24,7 @@ Errors are `application/problem+json` with a stable `code`. Authenticate with
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
+    router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     for module in (auth, suppliers, shops, bindings, admin):
         router.include_router(module.router)
     return router

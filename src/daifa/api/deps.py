@@ -69,5 +69,16 @@ def _call(write: bool) -> Callable[..., Call]:
     return dependency
 
 
+def _anonymous_call(write: bool) -> Callable[..., Call]:
+    """For public endpoints (sign-up, sign-in, invitation links): no security declared."""
+
+    def dependency(request: Request) -> Call:
+        return Call(hub=hub(request), token=None, write=write)
+
+    return dependency
+
+
 reader = _call(write=False)
 writer = _call(write=True)
+public_reader = _anonymous_call(write=False)
+public_writer = _anonymous_call(write=True)

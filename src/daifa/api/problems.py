@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from daifa.errors import DaifaError, RateLimited, Unauthenticated
@@ -19,6 +20,34 @@ _STATUS_CODES = {
     405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_FAILED",
     429: "RATE_LIMITED",
+}
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with daifa's stable machine `code`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str = Field(examples=["NOT_A_SUPPLIER_ID"])
+    instance: str
+    errors: list[dict[str, Any]] | None = None
+
+
+_DESCRIPTIONS = {
+    400: "The body is not JSON",
+    401: "No token, or an unknown, expired or revoked one",
+    403: "Signed in, but not allowed",
+    404: "Not found, or not yours",
+    409: "Conflicts with the current state",
+    422: "Invalid input",
+    429: "Too many attempts; see Retry-After",
+}
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": text,
+             "content": {PROBLEM: {"schema": Problem.model_json_schema()}}}
+    for status, text in _DESCRIPTIONS.items()
 }
 
 

@@ -4,10 +4,14 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from daifa.identity.rules import MAX_PASSWORD, MIN_PASSWORD
+
 
 class SignupIn(BaseModel):
-    login: str = Field(min_length=1, max_length=64, examples=["shop-owner"])
-    password: str = Field(min_length=1, max_length=256)
+    login: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$",
+                       examples=["shop-owner"],
+                       description="letters, digits and . _ @ + -; stored lower-case")
+    password: str = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
     display_name: str = Field(min_length=1, max_length=80)
 
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.v1.common import paging
+from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.kit.pagination import encode_cursor
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.schemas import ReviewIn, SupplierList, SupplierOut
@@ -15,8 +15,8 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.get("/suppliers", response_model=SupplierList)
-def list_suppliers(status: SupplierStatus | None = None, cursor: str | None = None,
-                   limit: int | None = Query(default=None, ge=1, le=200),
+def list_suppliers(status: SupplierStatus | None = None, cursor: str | None = CursorQuery,
+                   limit: int | None = LimitQuery,
                    call: Call = Depends(reader)) -> SupplierList:
     after, size = paging(cursor, limit)
     with call.ctx() as ctx:

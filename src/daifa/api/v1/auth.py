@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
-from daifa.api.deps import Call, writer
+from daifa.api.deps import Call, public_writer, writer
 from daifa.api.deps import reader as reader_dep
 from daifa.identity import service as identity
 from daifa.identity.schemas import AccountOut, SignupIn, TokenIn, TokenOut
@@ -22,14 +22,14 @@ class Me(BaseModel):
 
 
 @router.post("/signup", status_code=201, response_model=AccountOut)
-def signup(body: SignupIn, call: Call = Depends(writer)) -> AccountOut:
+def signup(body: SignupIn, call: Call = Depends(public_writer)) -> AccountOut:
     with call.ctx(anonymous=True) as ctx:
         account = identity.signup(ctx, body.login, body.password, body.display_name)
         return AccountOut.model_validate(account)
 
 
 @router.post("/token", response_model=TokenOut)
-def token(body: TokenIn, call: Call = Depends(writer)) -> TokenOut:
+def token(body: TokenIn, call: Call = Depends(public_writer)) -> TokenOut:
     with call.ctx(anonymous=True) as ctx:
         record, secret = identity.sign_in(ctx, body.login, body.password)
         return TokenOut(access_token=secret, expires_at=record.expires_at)

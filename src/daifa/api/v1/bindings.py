@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
-from daifa.api.deps import Call, reader, writer
-from daifa.api.v1.common import paging
+from daifa.api.deps import Call, public_reader, reader, writer
+from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.audit.schemas import Timeline
 from daifa.bindings import applications, invitations
 from daifa.bindings import service as bindings
@@ -27,7 +27,6 @@ from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
 router = APIRouter(tags=["binding"])
-Limit = Query(default=None, ge=1, le=200)
 
 
 # --- invitations -------------------------------------------------------------------------
@@ -55,7 +54,7 @@ def revoke_invitation(shop_id: str, token: str, call: Call = Depends(writer)) ->
 
 
 @router.get("/invitations/{token}", response_model=InvitationPublic)
-def view_invitation(token: str, call: Call = Depends(reader)) -> InvitationPublic:
+def view_invitation(token: str, call: Call = Depends(public_reader)) -> InvitationPublic:
     """What anyone holding the link sees: which shop invites, and whether it still works."""
     with call.ctx(anonymous=True) as ctx:
         invitation, shop = invitations.by_token(ctx, token)
@@ -66,14 +65,14 @@ def view_invitation(token: str, call: Call = Depends(reader)) -> InvitationPubli
 
 @router.get("/invitations/{token}/qr.svg", response_class=Response,
             responses={200: {"content": {"image/svg+xml": {}}}})
-def invitation_qr_svg(token: str, call: Call = Depends(reader)) -> Response:
+def invitation_qr_svg(token: str, call: Call = Depends(public_reader)) -> Response:
     with call.ctx(anonymous=True) as ctx:
         return Response(invitations.qr_code(ctx, token, "svg"), media_type="image/svg+xml")
 
 
 @router.get("/invitations/{token}/qr.png", response_class=Response,
             responses={200: {"content": {"image/png": {}}}})
-def invitation_qr_png(token: str, call: Call = Depends(reader)) -> Response:
+def invitation_qr_png(token: str, call: Call = Depends(public_reader)) -> Response:
     with call.ctx(anonymous=True) as ctx:
         return Response(invitations.qr_code(ctx, token, "png"), media_type="image/png")
 
@@ -95,8 +94,9 @@ def apply(shop_id: str, body: ApplicationIn, call: Call = Depends(writer)) -> Ap
 
 
 @router.get("/shops/{shop_id}/binding-applications", response_model=ApplicationList)
-def outgoing(shop_id: str, status: ApplicationStatus | None = None, cursor: str | None = None,
-             limit: int | None = Limit, call: Call = Depends(reader)) -> ApplicationList:
+def outgoing(shop_id: str, status: ApplicationStatus | None = None,
+             cursor: str | None = CursorQuery, limit: int | None = LimitQuery,
+             call: Call = Depends(reader)) -> ApplicationList:
     after, size = paging(cursor, limit)
     with call.ctx() as ctx:
         page = applications.outgoing(ctx, shops.owned(ctx, shop_id), status, after, size)
@@ -114,7 +114,7 @@ def cancel(shop_id: str, application_id: str, body: DecisionIn | None = None,
 
 @router.get("/suppliers/{supplier_id}/binding-applications", response_model=ApplicationList)
 def incoming(supplier_id: str, status: ApplicationStatus | None = None,
-             cursor: str | None = None, limit: int | None = Limit,
+             cursor: str | None = CursorQuery, limit: int | None = LimitQuery,
              call: Call = Depends(reader)) -> ApplicationList:
     after, size = paging(cursor, limit)
     with call.ctx() as ctx:
@@ -145,8 +145,9 @@ def reject(supplier_id: str, application_id: str, body: DecisionIn | None = None
 # --- bindings ----------------------------------------------------------------------------
 
 @router.get("/shops/{shop_id}/bindings", response_model=BindingList)
-def shop_bindings(shop_id: str, status: BindingStatus | None = None, cursor: str | None = None,
-                  limit: int | None = Limit, call: Call = Depends(reader)) -> BindingList:
+def shop_bindings(shop_id: str, status: BindingStatus | None = None,
+                  cursor: str | None = CursorQuery, limit: int | None = LimitQuery,
+                  call: Call = Depends(reader)) -> BindingList:
     after, size = paging(cursor, limit)
     with call.ctx() as ctx:
         page = bindings.for_shop(ctx, shops.owned(ctx, shop_id), status, after, size)
@@ -155,7 +156,7 @@ def shop_bindings(shop_id: str, status: BindingStatus | None = None, cursor: str
 
 @router.get("/suppliers/{supplier_id}/bindings", response_model=BindingList)
 def supplier_bindings(supplier_id: str, status: BindingStatus | None = None,
-                      cursor: str | None = None, limit: int | None = Limit,
+                      cursor: str | None = CursorQuery, limit: int | None = LimitQuery,
                       call: Call = Depends(reader)) -> BindingList:
     after, size = paging(cursor, limit)
     with call.ctx() as ctx:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from fastapi import Query
+
 from daifa.errors import ValidationFailed
-from daifa.kit.pagination import BadCursor, clamp_limit, decode_cursor
+from daifa.kit.pagination import CURSOR_PATTERN, MAX_LIMIT, BadCursor, clamp_limit, decode_cursor
+
+# Declared on every list endpoint: `cursor: str | None = CursorQuery, limit: ... = LimitQuery`.
+CursorQuery = Query(default=None, pattern=CURSOR_PATTERN, max_length=18,
+                    description="next_cursor from the previous page")
+LimitQuery = Query(default=None, ge=1, le=MAX_LIMIT, description="page size, default 50")
 
 
 def paging(cursor: str | None, limit: int | None) -> tuple[int | None, int]:
