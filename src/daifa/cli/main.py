@@ -69,10 +69,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     """Serve the API and the console."""
     import uvicorn
 
+    from daifa.api.logs import uvicorn_log_config
+
     settings = load_settings()
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
     uvicorn.run("daifa.api.asgi:build", host=host, port=port, workers=workers, reload=reload,
-                factory=True, log_level="info")
+                factory=True, log_level="info", log_config=uvicorn_log_config())
 
 
 @app.command()
