@@ -12,7 +12,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from daifa.api.v1.common import INVALID_CURSOR
 from daifa.errors import DaifaError, RateLimited, Unauthenticated
+from daifa.identity.errors import InvalidLogin, WeakPassword
 
 log = logging.getLogger("daifa.api")
 PROBLEM = "application/problem+json"
@@ -79,8 +81,26 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
         for err in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors)
-    return problem(422, "VALIDATION_FAILED", "Invalid input", detail or "invalid input",
-                   request.url.path, errors=errors)
+    return problem(422, _field_code(request.url.path, errors), "Invalid input",
+                   detail or "invalid input", request.url.path, errors=errors)
+
+
+# Fields with a domain code of their own, kept when a constraint declared in the schema catches
+# the input before the domain rule would: (path, or "*" for any, then the error's location).
+_FIELD_CODES: dict[tuple[str, ...], str] = {
+    ("*", "query", "cursor"): INVALID_CURSOR,
+    ("/api/v1/auth/signup", "body", "login"): InvalidLogin.code,
+    ("/api/v1/auth/signup", "body", "password"): WeakPassword.code,
+}
+
+
+def _field_code(path: str, errors: list[dict[str, Any]]) -> str:
+    """The first error's field code when every error has one, else VALIDATION_FAILED."""
+    codes = [_FIELD_CODES.get((path, *e["loc"])) or _FIELD_CODES.get(("*", *e["loc"]))
+             for e in errors]
+    if codes and all(codes):
+        return str(codes[0])
+    return "VALIDATION_FAILED"
 
 
 def _http(request: Request, exc: Exception) -> JSONResponse:

@@ -7,6 +7,8 @@ from fastapi import Query
 from daifa.errors import ValidationFailed
 from daifa.kit.pagination import CURSOR_PATTERN, MAX_LIMIT, BadCursor, clamp_limit, decode_cursor
 
+INVALID_CURSOR = "INVALID_CURSOR"
+
 # Declared on every list endpoint: `cursor: str | None = CursorQuery, limit: ... = LimitQuery`.
 CursorQuery = Query(default=None, pattern=CURSOR_PATTERN, max_length=18,
                     description="next_cursor from the previous page")
@@ -18,4 +20,4 @@ def paging(cursor: str | None, limit: int | None) -> tuple[int | None, int]:
         return decode_cursor(cursor), clamp_limit(limit)
     except BadCursor as exc:
         raise ValidationFailed("cursor: not a cursor this API gave out",
-                               code="INVALID_CURSOR") from exc
+                               code=INVALID_CURSOR) from exc
