@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 MAX_TIERS = 10
+MatchKind = Literal["sku_code", "spec", "position"]
 
 
 def unit_price_for(quantity: int, supply_price_fen: int,
@@ -61,3 +63,72 @@ def normalise_spec(raw: str) -> str:
     for sep in (" ", "　", ";", "；", ",", "，", "/", "|"):
         text = text.replace(sep, "")
     return text
+
+
+@dataclass(frozen=True)
+class SkuFacts:
+    """What the mapping helper compares: codes, attributes and place within the product."""
+
+    spu_code: str
+    sku_code: str
+    spec: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Match:
+    shop_sku: SkuFacts
+    supplier_sku: SkuFacts
+    match: MatchKind
+
+
+def suggest_mappings(shop_skus: Sequence[SkuFacts], supplier_skus: Sequence[SkuFacts],
+                     mapped: Collection[str] = ()) -> list[Match]:
+    """Propose one supplier SKU for each shop SKU not in `mapped`, strongest evidence first.
+
+    1. the identical SKU code; 2. the identical product code and the same attributes (when
+    exactly one supplier SKU of that product has them); 3. the identical product code and the
+    same place in the product, when both products have the same number of SKUs. `shop_skus`
+    holds every SKU of the shop's products, so places can be compared.
+    """
+    by_code = {s.sku_code: s for s in supplier_skus}
+    supplier_products = _by_product(supplier_skus)
+    shop_products = _by_product(shop_skus)
+    found = []
+    for shop_sku in shop_skus:
+        if shop_sku.sku_code in mapped:
+            continue
+        if shop_sku.sku_code in by_code:
+            found.append(Match(shop_sku, by_code[shop_sku.sku_code], "sku_code"))
+            continue
+        siblings = supplier_products.get(shop_sku.spu_code, [])
+        match = _by_spec(shop_sku, siblings) or _by_place(
+            shop_sku, shop_products[shop_sku.spu_code], siblings)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+def _by_product(skus: Sequence[SkuFacts]) -> dict[str, list[SkuFacts]]:
+    """SKUs per product code, each list in place order."""
+    grouped: dict[str, list[SkuFacts]] = {}
+    for sku in skus:
+        grouped.setdefault(sku.spu_code, []).append(sku)
+    for members in grouped.values():
+        members.sort(key=lambda s: (s.position, s.sku_code))
+    return grouped
+
+
+def _by_spec(shop_sku: SkuFacts, siblings: Sequence[SkuFacts]) -> Match | None:
+    spec = normalise_spec(shop_sku.spec)
+    if not spec:
+        return None
+    same = [s for s in siblings if normalise_spec(s.spec) == spec]
+    return Match(shop_sku, same[0], "spec") if len(same) == 1 else None
+
+
+def _by_place(shop_sku: SkuFacts, shop_siblings: Sequence[SkuFacts],
+              siblings: Sequence[SkuFacts]) -> Match | None:
+    if not siblings or len(siblings) != len(shop_siblings):
+        return None
+    return Match(shop_sku, siblings[shop_siblings.index(shop_sku)], "position")
