@@ -101,9 +101,11 @@ def sign_in(ctx: Ctx, login: str, password: str) -> tuple[AccessToken, str]:
 
 
 def sign_out(session: Session, secret: str, clock: Clock) -> None:
+    """End a person's session; API keys are revoked through their organisation only."""
     session.execute(
         update(AccessToken)
-        .where(AccessToken.digest == token_digest(secret), AccessToken.revoked_at.is_(None))
+        .where(AccessToken.digest == token_digest(secret), AccessToken.kind == "session",
+               AccessToken.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
 
@@ -154,6 +156,7 @@ def require_person(ctx: Ctx) -> None:
 
 
 def create_api_key(ctx: Ctx, org_scope: Scope, org_id: int, name: str) -> tuple[AccessToken, str]:
+    require_person(ctx)
     assert ctx.actor.account_id is not None
     secret = new_token(API_KEY_PREFIX)
     key = AccessToken(digest=token_digest(secret), kind="api_key", account_id=ctx.actor.account_id,
@@ -167,6 +170,7 @@ def create_api_key(ctx: Ctx, org_scope: Scope, org_id: int, name: str) -> tuple[
 
 
 def list_api_keys(ctx: Ctx, org_scope: Scope, org_id: int) -> list[AccessToken]:
+    require_person(ctx)
     return list(ctx.session.scalars(
         select(AccessToken)
         .where(AccessToken.kind == "api_key", AccessToken.org_scope == org_scope.value,
@@ -176,6 +180,7 @@ def list_api_keys(ctx: Ctx, org_scope: Scope, org_id: int) -> list[AccessToken]:
 
 
 def revoke_api_key(ctx: Ctx, org_scope: Scope, org_id: int, key_id: int) -> AccessToken:
+    require_person(ctx)
     key = ctx.session.scalar(
         select(AccessToken).where(AccessToken.id == key_id, AccessToken.kind == "api_key",
                                   AccessToken.org_scope == org_scope.value,

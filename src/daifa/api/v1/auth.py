@@ -39,6 +39,7 @@ def token(body: TokenIn, call: Call = Depends(public_writer)) -> TokenOut:
 def sign_out(call: Call = Depends(writer)) -> Response:
     with call.ctx() as ctx:
         assert call.token is not None
+        identity.require_person(ctx)
         identity.sign_out(ctx.session, call.token, call.hub.clock)
     return Response(status_code=204)
 

@@ -30,7 +30,6 @@ def create_key(shop_id: str, body: ApiKeyIn | None = None,
                call: Call = Depends(writer)) -> ApiKeyCreated:
     with call.ctx() as ctx:
         shop = shops.owned(ctx, shop_id)
-        identity.require_person(ctx)
         key, secret = identity.create_api_key(ctx, Scope.SHOP, shop.id, (body or ApiKeyIn()).name)
         return ApiKeyCreated(**key_out(key).model_dump(), key=secret)
 

@@ -38,7 +38,6 @@ def create_key(supplier_id: str, body: ApiKeyIn | None = None,
                call: Call = Depends(writer)) -> ApiKeyCreated:
     with call.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
-        identity.require_person(ctx)
         key, secret = identity.create_api_key(ctx, Scope.SUPPLIER, supplier.id,
                                               (body or ApiKeyIn()).name)
         return ApiKeyCreated(**key_out(key).model_dump(), key=secret)
