@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from daifa.errors import Conflict, NotFound, ValidationFailed
+from daifa.errors import Conflict, DaifaError, NotFound, ValidationFailed
 
 
 class ProductExists(Conflict):
@@ -56,3 +56,9 @@ class UnreadableFile(ValidationFailed):
 class MissingColumns(ValidationFailed):
     code = "MISSING_COLUMNS"
     title = "The file lacks required columns"
+
+
+class FileTooLarge(DaifaError):
+    code = "FILE_TOO_LARGE"
+    status = 413
+    title = "The file is too large"
