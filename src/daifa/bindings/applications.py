@@ -97,12 +97,15 @@ def _load(ctx: Ctx, application_id: str, *, shop: Shop | None = None,
 
 
 def _expire_if_due(ctx: Ctx, application: BindingApplication) -> None:
+    """Refuse an answer to an expired application, recording the expiry if nobody had yet."""
     if (application.status == ApplicationStatus.PENDING
             and application.expires_at <= ctx.now()):
         audit.fire(ctx, APPLICATION_TRANSITIONS, application, "expire",
                    subject=(SUBJECT, application.id), reason="no answer in time",
                    decided_at=ctx.now())
         raise ApplicationExpired()
+    if application.status == ApplicationStatus.EXPIRED:
+        raise ApplicationExpired()  # the same answer whether the sweep or this call saw it first
 
 
 def approve(ctx: Ctx, supplier: Supplier, application_id: str,

@@ -145,6 +145,8 @@ def _spend_use(ctx: Ctx, invitation: Invitation) -> None:
 def revoke(ctx: Ctx, shop: Shop, invitation: Invitation) -> InvitationOut:
     if invitation.shop_pk != shop.id:
         raise InvitationNotFound()
+    if effective_status(ctx, invitation) is InvitationStatus.EXPIRED:
+        raise InvitationExpired("this invitation has expired already; nothing to revoke")
     audit.fire(ctx, INVITATION_TRANSITIONS, invitation, "revoke",
                subject=("invitation", invitation.id))
     return to_out(invitation, shop)
