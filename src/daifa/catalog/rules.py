@@ -87,7 +87,7 @@ def suggest_mappings(shop_skus: Sequence[SkuFacts], supplier_skus: Sequence[SkuF
     """Propose one supplier SKU for each shop SKU not in `mapped`, strongest evidence first.
 
     1. the identical SKU code; 2. the identical product code and the same attributes (when
-    exactly one supplier SKU of that product has them); 3. the identical product code and the
+    exactly one SKU of that product on each side has them); 3. the identical product code and the
     same place in the product, when both products have the same number of SKUs. `shop_skus`
     holds every SKU of the shop's products, so places can be compared.
     """
@@ -102,8 +102,9 @@ def suggest_mappings(shop_skus: Sequence[SkuFacts], supplier_skus: Sequence[SkuF
             found.append(Match(shop_sku, by_code[shop_sku.sku_code], "sku_code"))
             continue
         siblings = supplier_products.get(shop_sku.spu_code, [])
-        match = _by_spec(shop_sku, siblings) or _by_place(
-            shop_sku, shop_products[shop_sku.spu_code], siblings)
+        shop_siblings = shop_products[shop_sku.spu_code]
+        match = _by_spec(shop_sku, shop_siblings, siblings) or _by_place(
+            shop_sku, shop_siblings, siblings)
         if match is not None:
             found.append(match)
     return found
@@ -119,9 +120,11 @@ def _by_product(skus: Sequence[SkuFacts]) -> dict[str, list[SkuFacts]]:
     return grouped
 
 
-def _by_spec(shop_sku: SkuFacts, siblings: Sequence[SkuFacts]) -> Match | None:
+def _by_spec(shop_sku: SkuFacts, shop_siblings: Sequence[SkuFacts],
+             siblings: Sequence[SkuFacts]) -> Match | None:
+    """Attributes that name exactly one SKU on each side."""
     spec = normalise_spec(shop_sku.spec)
-    if not spec:
+    if not spec or sum(normalise_spec(s.spec) == spec for s in shop_siblings) != 1:
         return None
     same = [s for s in siblings if normalise_spec(s.spec) == spec]
     return Match(shop_sku, same[0], "spec") if len(same) == 1 else None
