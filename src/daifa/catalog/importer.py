@@ -249,7 +249,12 @@ class Run:
 def import_file(ctx: Ctx, supplier: Supplier, content: bytes, *, dry_run: bool = False,
                 progress: Progress | None = None) -> ImportResult:
     """Check every row, land the good ones (unless dry_run), report each row's outcome."""
-    table = read(content)
+    return import_table(ctx, supplier, read(content), dry_run=dry_run, progress=progress)
+
+
+def import_table(ctx: Ctx, supplier: Supplier, table: Table, *, dry_run: bool = False,
+                 progress: Progress | None = None) -> ImportResult:
+    """As import_file, over a table already read (to size a progress bar first)."""
     rows = [check_row(number, cells) for number, cells in table.rows]
     _mark_duplicates(rows)
     good = [r for r in rows if not r.errors]

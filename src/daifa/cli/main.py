@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 
+from daifa.cli.catalog import catalog_app
 from daifa.config import Settings, load_settings
 from daifa.context import Actor, Ctx
 from daifa.db.engine import make_engine
@@ -26,6 +27,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(demo_app, name="demo")
 app.add_typer(docs_app, name="docs")
+app.add_typer(catalog_app, name="catalog")
 console = Console(stderr=True)
 
 EXIT_CODES = {404: 4, 409: 5, 422: 2, 401: 3, 403: 3, 429: 6}
