@@ -1,0 +1,84 @@
+"""Domain errors as the console says them: one message per stable code, always with the code.
+
+The API maps errors to problem+json in api/problems.py; this is the console's single mapping.
+Message ids are English and translated through the catalogs; codes are never translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from daifa.errors import DaifaError, RateLimited, ValidationFailed
+from daifa.identity.rules import MIN_PASSWORD
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (Babel looks for `N_`); translated where shown."""
+    return message
+
+
+MESSAGES: dict[str, str] = {
+    "INVALID_CREDENTIALS": N_("Login or password is incorrect."),
+    "TOO_MANY_ATTEMPTS": N_("Too many failed sign-ins. Try again in %(seconds)s seconds."),
+    "RATE_LIMITED": N_("Too many requests. Try again in %(seconds)s seconds."),
+    "LOGIN_TAKEN": N_("That login is already taken; choose another."),
+    "INVALID_LOGIN": N_("Use 3 to 64 characters for the login: letters, digits and . _ @ + -, "
+                        "starting with a letter or digit."),
+    "WEAK_PASSWORD": N_("Choose a password of at least %(min)s characters."),
+    "INVALID_PHONE": N_("That phone number is not valid."),
+    "NOT_A_SUPPLIER_ID": N_("That is a Shop ID (it starts with SH), not a Supplier ID. Ask the "
+                            "supplier for the Supplier ID on its profile; it starts with SP."),
+    "INVALID_SUPPLIER_ID": N_("That is not a valid Supplier ID; check the ID for typos. Supplier "
+                              "IDs are SP followed by 7 letters and digits."),
+    "SUPPLIER_NOT_FOUND": N_("No supplier has that Supplier ID."),
+    "SUPPLIER_NOT_ACTIVE": N_("That supplier is not active (waiting for platform review, "
+                              "rejected or suspended); only active suppliers can be bound."),
+    "ALREADY_BOUND": N_("This shop and supplier are already bound."),
+    "APPLICATION_PENDING": N_("An application to this supplier is already waiting for an "
+                              "answer."),
+    "TOO_MANY_PENDING_APPLICATIONS": N_("Too many applications are waiting for an answer; "
+                                        "wait for answers or cancel some first."),
+    "APPLICATION_NOT_FOUND": N_("No such binding application."),
+    "APPLICATION_EXPIRED": N_("The application expired without an answer."),
+    "INVITATION_NOT_FOUND": N_("This invitation link is not valid."),
+    "INVITATION_EXPIRED": N_("This invitation has expired; ask the shop for a new one."),
+    "INVITATION_REVOKED": N_("The shop revoked this invitation; ask the shop for a new one."),
+    "INVITATION_USED_UP": N_("This invitation has been used as often as the shop allowed."),
+    "BINDING_NOT_FOUND": N_("There is no active binding between this shop and supplier."),
+    "INVALID_TRANSITION": N_("Not possible in the current state (%(status)s)."),
+    "SHOP_NOT_FOUND": N_("No such shop."),
+    "NOT_FOUND": N_("Not found."),
+    "FORBIDDEN": N_("You are not allowed to do that."),
+    "CSRF_FAILED": N_("This form has expired or did not come from this site. Reload the page "
+                      "and try again."),
+    "VALIDATION_FAILED": N_("Some fields are not valid: %(fields)s."),
+}
+
+
+@dataclass(frozen=True)
+class Explained:
+    code: str
+    text: str
+
+
+def explain(exc: DaifaError, gettext: Callable[[str], str]) -> Explained:
+    """The translated message for a domain error; unknown codes fall back to its detail."""
+    template = MESSAGES.get(exc.code)
+    if template is None:
+        return Explained(exc.code, exc.detail)
+    values = {
+        "seconds": exc.retry_after if isinstance(exc, RateLimited) else "",
+        "min": MIN_PASSWORD,
+        "status": exc.extra.get("current_status", "?"),
+        "fields": exc.extra.get("fields", exc.detail),
+    }
+    return Explained(exc.code, gettext(template) % values)
+
+
+def invalid_form(exc: ValidationError) -> DaifaError:
+    """A form that failed its schema, as the domain's validation error naming the fields."""
+    fields = sorted({str(err["loc"][0]) for err in exc.errors() if err.get("loc")})
+    return ValidationFailed(str(exc), fields=", ".join(fields) or "?")
