@@ -160,3 +160,39 @@ def test_one_supplier_accepting_two_invitations_of_one_shop_binds_once(
         assert [b["status"] for b in bindings] == ["active"]
         states = sorted(ok(client.get(f"/api/v1/invitations/{t}"))["status"] for t in tokens)
         assert states == ["active", "used_up"]  # the loser's use was given back
+
+
+def test_two_signups_for_one_login(app: FastAPI, client: TestClient, db: Database) -> None:
+    for round_no in range(ROUNDS):
+        login = f"twin{round_no}"
+
+        def signup(c: TestClient, login: str = login) -> httpx.Response:
+            return c.post("/api/v1/auth/signup", json={
+                "login": login, "password": factories.PASSWORD, "display_name": login})
+
+        with rendezvous(db, "INSERT INTO accounts") as met:
+            responses = race(app, signup, signup)
+        _check_met(db, met)
+        assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
+        assert_problem(next(r for r in responses if r.status_code == 409), 409, "LOGIN_TAKEN")
+        factories.token_for(client, login)
+
+
+def test_two_first_failed_sign_ins_for_one_login_both_count(app: FastAPI, client: TestClient,
+                                                            db: Database) -> None:
+    for round_no in range(ROUNDS):
+        login = f"target{round_no}"
+        factories.person(client, login)
+
+        def wrong(c: TestClient, login: str = login) -> httpx.Response:
+            return c.post("/api/v1/auth/token", json={"login": login, "password": "wrong!"})
+
+        with rendezvous(db, "INSERT INTO login_throttles") as met:
+            responses = race(app, wrong, wrong)
+        _check_met(db, met)
+        for response in responses:
+            assert_problem(response, 401, "INVALID_CREDENTIALS")
+        from daifa.identity.models import LoginThrottle
+
+        with db.unit_of_work() as session:
+            assert session.get_one(LoginThrottle, login).failures == 2

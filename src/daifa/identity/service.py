@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from daifa.audit import service as audit
@@ -35,12 +36,16 @@ def signup(ctx: Ctx, login: str, password: str, display_name: str,
         raise InvalidLogin(f"login: {problem}")
     if problem := rules.password_problem(password):
         raise WeakPassword(f"password: {problem}")
+    taken = LoginTaken(f"the login {login!r} is taken; choose another")
     if ctx.session.scalar(select(Account.id).where(Account.login == login)) is not None:
-        raise LoginTaken(f"the login {login!r} is taken; choose another")
+        raise taken
     account = Account(login=login, password_hash=hash_password(password),
                       display_name=display_name.strip(), is_admin=is_admin, created_at=ctx.now())
-    ctx.session.add(account)
-    ctx.session.flush()
+    try:
+        with ctx.session.begin_nested():  # a racing sign-up for the same login loses here
+            ctx.session.add(account)
+    except IntegrityError as exc:
+        raise taken from exc
     audit.record(ctx, "account", account.id, "account.created",
                  data={"login": login, "is_admin": is_admin})
     return account
@@ -78,13 +83,45 @@ def verify_credentials(ctx: Ctx, login: str, password: str) -> Account:
 
 
 def _count_failure(ctx: Ctx, login: str, row: LoginThrottle | None) -> None:
-    state = rules.after_failure(_throttle_state(row), ctx.now(), _policy(ctx))
-    if row is None:
-        row = LoginThrottle(login=login, failures=0, window_started_at=state.window_started_at)
-        ctx.session.add(row)
-    row.failures = state.failures
-    row.window_started_at = state.window_started_at
-    row.locked_until = state.locked_until
+    """Count one failure, also when failures for the same login arrive at the same moment.
+
+    The first failure inserts the row (a racing insert loses on the primary key); later ones
+    update it only if it still holds what was read, else read again and retry: no lost counts.
+    """
+    for _ in range(_COUNT_RETRIES):
+        state = rules.after_failure(_throttle_state(row), ctx.now(), _policy(ctx))
+        if row is None:
+            if _insert_throttle(ctx, login, state):
+                return
+        elif _update_throttle(ctx, row, state):
+            return
+        row = ctx.session.get(LoginThrottle, login, populate_existing=True)
+
+
+_COUNT_RETRIES = 5
+
+
+def _insert_throttle(ctx: Ctx, login: str, state: rules.ThrottleState) -> bool:
+    try:
+        with ctx.session.begin_nested():
+            ctx.session.add(LoginThrottle(login=login, failures=state.failures,
+                                          window_started_at=state.window_started_at,
+                                          locked_until=state.locked_until))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _update_throttle(ctx: Ctx, row: LoginThrottle, state: rules.ThrottleState) -> bool:
+    result = ctx.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.login == row.login, LoginThrottle.failures == row.failures,
+               LoginThrottle.window_started_at == row.window_started_at)
+        .values(failures=state.failures, window_started_at=state.window_started_at,
+                locked_until=state.locked_until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
 def issue_session(ctx: Ctx, account: Account) -> tuple[AccessToken, str]:
