@@ -174,3 +174,21 @@ def test_tab_separated_and_only_another_suppliers_catalog_is_404(client: TestCli
     assert ok(_upload(client, owner, supplier_id, content))["summary"]["created"] == 1
     stranger = f.person(client)
     assert_problem(_upload(client, stranger, supplier_id, content), 404, "SUPPLIER_NOT_FOUND")
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("csv", "zh"), ("csv", "en"), ("xlsx", "zh"),
+                                           ("xlsx", "en")])
+def test_the_template_imports_as_it_is(client: TestClient, fmt: str, lang: str) -> None:
+    owner, supplier_id = _setup(client)
+    response = client.get("/api/v1/catalog/import-template",
+                          params={"format": fmt, "lang": lang})
+    assert response.status_code == 200
+    assert f"products-template.{fmt}" in response.headers["content-disposition"]
+    if fmt == "csv":
+        assert response.content.startswith(b"\xef\xbb\xbf")
+    result = ok(_upload(client, owner, supplier_id, response.content, name=f"t.{fmt}"))
+    assert _outcome(result) == [(2, "created", [])]
+    product = ok(client.get(f"/api/v1/suppliers/{supplier_id}/products/TEE-001",
+                            headers=owner.headers))
+    assert product["skus"][0]["supply_price_fen"] == 1990
+    assert product["skus"][0]["spec"] == "红色/M"

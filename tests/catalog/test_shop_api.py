@@ -177,3 +177,24 @@ def test_suppliers_never_see_shop_products(client: TestClient, world: dict[str, 
                                   headers=owner_a.headers))
     assert "3900" not in str(supplier_view) and "price_fen" not in {
         k for sku in supplier_view["skus"] for k in sku}
+
+
+def test_shop_browses_a_bound_suppliers_active_products(client: TestClient,
+                                                        world: dict[str, Any]) -> None:
+    (owner_a, a), c = world["a"], world["c"][1]
+    merchant, shop_id = world["merchant"], world["shop_id"]
+    supply_product(client, owner_a, a, "A-MUG", "A-MUG-1")
+    ok(client.post(f"/api/v1/suppliers/{a}/products/A-MUG/deactivate", headers=owner_a.headers))
+    url = f"/api/v1/shops/{shop_id}/supplier-products"
+    found = ok(client.get(url, params={"supplier_id": a}, headers=merchant.headers))
+    assert [p["spu_code"] for p in found["items"]] == ["A-TEE"]
+    assert [s["sku_code"] for s in found["items"][0]["skus"]] == ["A-TEE-M", "A-TEE-L"]
+    searched = ok(client.get(url, params={"supplier_id": a, "q": "tee-l"},
+                             headers=merchant.headers))
+    assert len(searched["items"]) == 1
+    assert_problem(client.get(url, params={"supplier_id": c}, headers=merchant.headers),
+                   422, "SUPPLIER_NOT_BOUND")
+    assert_problem(client.get(url, params={"supplier_id": shop_id}, headers=merchant.headers),
+                   422, "NOT_A_SUPPLIER_ID")
+    assert_problem(client.get(url, params={"supplier_id": a}, headers=owner_a.headers),
+                   404, "SHOP_NOT_FOUND")

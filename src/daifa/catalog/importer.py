@@ -7,6 +7,7 @@ product that fills them. A dry run does everything inside a savepoint and rolls 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -289,3 +290,35 @@ def _result(ctx: Ctx, supplier: Supplier, rows: list[Row], statuses: list[RowSta
         audit.record(ctx, "supplier", supplier.supplier_id, "catalog.imported",
                      data=summary.model_dump())
     return ImportResult(dry_run=dry_run, summary=summary, rows=out)
+
+
+TEMPLATE_HEADERS = {
+    "zh": ["商品编码", "商品名称", "SKU编码", "供货价", "库存", "发货地", "规格"],
+    "en": ["spu_code", "title", "sku_code", "supply_price", "stock", "ship_from_region", "spec"],
+}
+TEMPLATE_EXAMPLE = ["TEE-001", "纯棉T恤", "TEE-001-RED-M", "19.90", "100", "浙江省 杭州市",
+                    "红色/M"]
+
+
+def template_csv(lang: str = "zh") -> bytes:
+    """A CSV to fill in, UTF-8 with BOM so Excel in China opens it correctly."""
+    lines = [",".join(TEMPLATE_HEADERS[lang]), ",".join(TEMPLATE_EXAMPLE)]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+def template_xlsx(lang: str = "zh") -> bytes:
+    """The same as an .xlsx workbook; code columns are text cells so Excel keeps long digits."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "products"
+    sheet.append(TEMPLATE_HEADERS[lang])
+    sheet.append(TEMPLATE_EXAMPLE)
+    for column in ("A", "C"):
+        for cell in sheet[column]:
+            cell.number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from typing import Literal
+
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
 from daifa.api.v1.common import paging
-from daifa.catalog import importer, shop_catalog, suggestions
+from daifa.catalog import importer, partners, shop_catalog, suggestions
 from daifa.catalog import service as catalog
 from daifa.catalog.errors import FileTooLarge
 from daifa.catalog.schemas import (
@@ -38,6 +40,7 @@ Search = Query(default=None, max_length=64, description="Part of a product code,
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SUPPLY = "/suppliers/{supplier_id}/products"
 SHOP = "/shops/{shop_id}/products"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- supply catalog ----------------------------------------------------------------------
@@ -79,6 +82,18 @@ def import_products(supplier_id: str, file: UploadFile = File(...), dry_run: boo
     with call.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
         return importer.import_file(ctx, supplier, content, dry_run=dry_run)
+
+
+@router.get("/catalog/import-template", response_class=Response,
+            responses={200: {"content": {"text/csv": {}, XLSX: {}}}})
+def import_template(format: Literal["csv", "xlsx"] = "csv",
+                    lang: Literal["zh", "en"] = "zh") -> Response:
+    """A file to fill in for products:import: the header row and one example row."""
+    if format == "xlsx":
+        return Response(importer.template_xlsx(lang), media_type=XLSX, headers={
+            "Content-Disposition": 'attachment; filename="products-template.xlsx"'})
+    return Response(importer.template_csv(lang), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="products-template.csv"'})
 
 
 @router.get(SUPPLY + "/{spu_code}", response_model=SupplyProductOut)
@@ -195,6 +210,20 @@ def mapping_suggestions(shop_id: str,
         shop = shops.owned(ctx, shop_id)
         return MappingSuggestionList(
             items=suggestions.mapping_suggestions(ctx, shop, supplier_id))
+
+
+@router.get("/shops/{shop_id}/supplier-products", response_model=SupplyProductList)
+def bound_supplier_products(shop_id: str,
+                            supplier_id: str = Query(min_length=1, max_length=40),
+                            q: str | None = Search, cursor: str | None = None,
+                            limit: int | None = Limit,
+                            call: Call = Depends(reader)) -> SupplyProductList:
+    """A bound supplier's active products, to pick the SKUs that fulfil the shop's SKUs."""
+    after, size = paging(cursor, limit)
+    with call.ctx() as ctx:
+        supplier = partners.bound_supplier(ctx, shops.owned(ctx, shop_id), supplier_id)
+        page = catalog.list_products(ctx, supplier, q=q, active=True, after=after, limit=size)
+        return SupplyProductList(items=page.items, next_cursor=page.next_cursor())
 
 
 @router.get(SHOP + "/{spu_code}", response_model=ShopProductOut)
