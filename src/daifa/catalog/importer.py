@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -43,6 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = (("spu_code",), ("sku_code",), ("supply_price_fen", "supply_price"))
 _CODE = re.compile(CODE_PATTERN)
 Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -129,27 +131,40 @@ class Catalog:
     products: dict[str, SupplyProduct]
     skus: dict[str, SupplySku]
     spu_by_pk: dict[int, str]
-    next_position: dict[int, int]
+    next_position: dict[str, int]  # per spu_code
+
+
+IN_CHUNK = 1000  # bound parameters per IN (...), well under SQLite's and PostgreSQL's limits
+
+
+def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
+    items = list(values)
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start:start + IN_CHUNK]
 
 
 def _load(ctx: Ctx, supplier: Supplier, rows: Iterable[Row]) -> Catalog:
     rows = list(rows)
-    products = {p.spu_code: p for p in ctx.session.scalars(
-        select(SupplyProduct).where(SupplyProduct.supplier_pk == supplier.id,
-                                    SupplyProduct.spu_code.in_({r.spu_code for r in rows})))}
-    skus = {s.sku_code: s for s in ctx.session.scalars(
-        select(SupplySku).where(SupplySku.supplier_pk == supplier.id,
-                                SupplySku.sku_code.in_({r.sku_code for r in rows})))}
-    owner_pks = {s.product_pk for s in skus.values()} - {p.id for p in products.values()}
+    products: dict[str, SupplyProduct] = {}
+    for codes in _chunks({r.spu_code for r in rows}):
+        products.update((p.spu_code, p) for p in ctx.session.scalars(
+            select(SupplyProduct).where(SupplyProduct.supplier_pk == supplier.id,
+                                        SupplyProduct.spu_code.in_(codes))))
+    skus: dict[str, SupplySku] = {}
+    for codes in _chunks({r.sku_code for r in rows}):
+        skus.update((s.sku_code, s) for s in ctx.session.scalars(
+            select(SupplySku).where(SupplySku.supplier_pk == supplier.id,
+                                    SupplySku.sku_code.in_(codes))))
     spu_by_pk = {p.id: p.spu_code for p in products.values()}
-    if owner_pks:
+    for pks in _chunks({s.product_pk for s in skus.values()} - set(spu_by_pk)):
         spu_by_pk.update(ctx.session.execute(
-            select(SupplyProduct.id, SupplyProduct.spu_code)
-            .where(SupplyProduct.id.in_(owner_pks))).all())
-    next_position = dict(ctx.session.execute(
-        select(SupplySku.product_pk, func.max(SupplySku.position) + 1)
-        .where(SupplySku.product_pk.in_([p.id for p in products.values()]))
-        .group_by(SupplySku.product_pk)).all())
+            select(SupplyProduct.id, SupplyProduct.spu_code).where(SupplyProduct.id.in_(pks))
+        ).all())
+    next_position: dict[str, int] = {}
+    for pks in _chunks(p.id for p in products.values()):
+        next_position.update((spu_by_pk[pk], int(position)) for pk, position in ctx.session.execute(
+            select(SupplySku.product_pk, func.max(SupplySku.position) + 1)
+            .where(SupplySku.product_pk.in_(pks)).group_by(SupplySku.product_pk)))
     return Catalog(products, skus, spu_by_pk, next_position)
 
 
@@ -183,6 +198,7 @@ class Run:
     catalog: Catalog
     fields: dict[str, dict[str, object]]
     settled: set[str] = field(default_factory=set)  # products whose fields were applied
+    new_skus: list[tuple[SupplyProduct, SupplySku]] = field(default_factory=list)
 
     def apply(self, row: Row) -> RowStatus:
         sku = self.catalog.skus.get(row.sku_code)
@@ -228,23 +244,32 @@ class Run:
                                 ship_from_region=str(values.get("ship_from_region", "")),
                                 handling_hours=int(str(values.get("handling_hours", 48))),
                                 active=True, created_at=now, updated_at=now)
-        self.ctx.session.add(product)
-        self.ctx.session.flush()
+        self.ctx.session.add(product)  # flushed with the others in finish()
         self.catalog.products[row.spu_code] = product
-        self.catalog.spu_by_pk[product.id] = row.spu_code
         return product
 
     def _create_sku(self, product: SupplyProduct, row: Row) -> None:
-        position = self.catalog.next_position.get(product.id, 0)
-        self.catalog.next_position[product.id] = position + 1
+        position = self.catalog.next_position.get(row.spu_code, 0)
+        self.catalog.next_position[row.spu_code] = position + 1
         now = self.ctx.now()
         assert row.price_fen is not None
         sku = SupplySku(product_pk=product.id, supplier_pk=self.supplier.id,
                         sku_code=row.sku_code, spec=row.spec, position=position,
                         supply_price_fen=row.price_fen, price_tiers=[], stock=row.stock,
                         active=True, created_at=now, updated_at=now)
-        self.ctx.session.add(sku)
+        self.new_skus.append((product, sku))
         self.catalog.skus[row.sku_code] = sku
+
+    def finish(self) -> None:
+        """Insert new products in one batch, then their new SKUs in another.
+
+        One flush per product would re-scan the whole session each time (quadratic on big
+        files); SKUs get their product's id once the products are in."""
+        self.ctx.session.flush()
+        for product, sku in self.new_skus:
+            sku.product_pk = product.id
+        self.ctx.session.add_all(sku for _, sku in self.new_skus)
+        self.ctx.session.flush()
 
 
 def import_file(ctx: Ctx, supplier: Supplier, content: bytes, *, dry_run: bool = False,
@@ -267,7 +292,7 @@ def import_table(ctx: Ctx, supplier: Supplier, table: Table, *, dry_run: bool = 
             statuses.append(run.apply(row) if not row.errors else "error")
             if progress is not None:
                 progress(1)
-        ctx.session.flush()
+        run.finish()
     except BaseException:
         savepoint.rollback()
         raise

@@ -129,8 +129,7 @@ def update_product(ctx: Ctx, supplier: Supplier, spu_code: str,
     changes = patch.model_dump(exclude_unset=True, exclude_none=True)
     if "title" in changes:
         changes["title"] = changes["title"].strip()
-    _apply(ctx, product, changes)
-    if changes:
+    if _apply(ctx, product, changes):
         audit.record(ctx, "supplier", supplier.supplier_id, "catalog.product_changed",
                      data={"spu_code": spu_code, "changes": changes})
     return product
@@ -164,8 +163,7 @@ def update_sku(ctx: Ctx, supplier: Supplier, spu_code: str, sku_code: str,
         changes["price_tiers"] = tiers_doc(patch.price_tiers)
     if "spec" in changes:
         changes["spec"] = changes["spec"].strip()
-    _apply(ctx, sku, changes)
-    if changes:
+    if _apply(ctx, sku, changes):
         audit.record(ctx, "supplier", supplier.supplier_id, "catalog.sku_changed",
                      data={"spu_code": spu_code, "sku_code": sku_code, "changes": changes})
     return sku
