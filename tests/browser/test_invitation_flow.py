@@ -179,12 +179,19 @@ def test_a_supplier_accepts_an_invitation_and_the_shop_sees_it(
     merchant.page.get_by_test_id(f"shop-{live.shop_id}").click()
     expect(merchant.page.get_by_test_id("shop-id")).to_have_text(live.shop_id)
     merchant.page.screenshot(path=str(shots / "shop-phone.png"), full_page=True)
+    # htmx checks a typed Supplier ID as one types: a Shop ID is not one.
+    merchant.page.get_by_test_id("apply-supplier-id").fill(live.shop_id)
+    expect(merchant.page.get_by_test_id("check-problem")).to_contain_text("NOT_A_SUPPLIER_ID")
+    merchant.page.get_by_test_id("apply-supplier-id").fill(live.supplier_id.lower())
+    expect(merchant.page.get_by_test_id("check-found")).to_contain_text(live.supplier_name)
     merchant.page.get_by_test_id("invitation-hours").fill("24")
     merchant.page.get_by_test_id("invitation-create").click()
     link_field = merchant.page.get_by_test_id("invitation-link")
     link = link_field.input_value()
     assert link.startswith(f"{live.base_url}/invite/")
     expect(merchant.page.locator("[data-testid=invitation-qr] svg")).to_be_visible()
+    merchant.page.get_by_role("button", name="复制").click()  # Alpine drives the copy button
+    expect(merchant.page.get_by_role("button", name="已复制")).to_be_visible()
     merchant.page.screenshot(path=str(shots / "invitation-phone.png"), full_page=True)
 
     # The supplier opens the link, signs in right there, and accepts.
