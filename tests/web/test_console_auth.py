@@ -177,3 +177,10 @@ def test_a_signed_in_person_skips_the_sign_in_page(person: Callable[[], Visitor]
     response = person().get("/signin?next=/shops/new", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/shops/new"
+
+
+def test_console_pages_are_not_cached_framed_or_leaked(visitor: Callable[[], Visitor]) -> None:
+    for response in (visitor().get("/signin"), visitor().get("/", follow_redirects=False)):
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "same-origin"

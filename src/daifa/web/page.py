@@ -33,6 +33,15 @@ from daifa.web.render import Console
 R = TypeVar("R", bound=Response)
 ANONYMOUS = Actor(scope=Scope.PERSON, label="anonymous")
 YEAR = 365 * 24 * 3600
+# Console pages are personal and may show secrets once (API keys, invitation links): never cache
+# them, never frame them, and keep invitation tokens in URLs out of other sites' Referer.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 @dataclass
@@ -231,6 +240,7 @@ class Page:
 
     def finish(self, response: R) -> R:
         settings = self.hub.settings
+        response.headers.update(SECURITY_HEADERS)
         for name in self._delete_cookies:
             response.delete_cookie(name, path="/", httponly=True, samesite="lax",
                                    secure=settings.cookie_secure)
