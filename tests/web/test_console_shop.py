@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from tests import factories
 from tests.web.conftest import Visitor, text_of
 
 from daifa.kit import ids
+from daifa.kit.clock import FrozenClock
 
 Setup = tuple[factories.Person, str, Visitor]
 
@@ -81,6 +83,16 @@ def test_revoking_an_invitation(merchant: Setup, api: TestClient) -> None:
     assert 'data-status="revoked"' in response.text
     again = console.submit(f"/shops/{shop_id}/invitations/{created['id']}/revoke")
     assert 'data-testid="invitations-code">INVALID_TRANSITION<' in again.text
+
+
+def test_an_invitation_past_its_deadline_lists_as_expired(merchant: Setup, api: TestClient,
+                                                           clock: FrozenClock) -> None:
+    person, shop_id, console = merchant
+    created = factories.invitation(api, person, shop_id, expires_in_hours=1)
+    clock.advance(timedelta(hours=1))  # before the worker's sweep has seen it
+    page = console.get(f"/shops/{shop_id}")
+    assert 'data-status="expired"' in page.text
+    assert f'data-testid="revoke-invitation-{created["id"]}"' not in page.text
 
 
 @pytest.mark.parametrize(("typed", "code"), [

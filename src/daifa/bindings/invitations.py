@@ -61,10 +61,12 @@ def to_out(invitation: Invitation, shop: Shop) -> InvitationOut:
 
 
 def for_shop(ctx: Ctx, shop: Shop) -> list[InvitationOut]:
+    """Newest first, each with its effective status (expired as soon as its deadline passed)."""
     rows = ctx.session.scalars(
         select(Invitation).where(Invitation.shop_pk == shop.id).order_by(Invitation.id.desc())
     )
-    return [to_out(row, shop) for row in rows]
+    return [to_out(row, shop).model_copy(update={"status": effective_status(ctx, row)})
+            for row in rows]
 
 
 def by_token(ctx: Ctx, token: str) -> tuple[Invitation, Shop]:
