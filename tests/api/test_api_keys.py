@@ -55,7 +55,7 @@ def test_a_key_has_a_default_name(client: TestClient) -> None:
     assert _create_key(client, owner, "shops", shop_id)["name"] == "API key"
 
 
-@pytest.mark.parametrize("name", ["", "x" * 81])
+@pytest.mark.parametrize("name", ["", "   ", "x" * 81])
 def test_a_key_name_is_validated(client: TestClient, name: str) -> None:
     owner = factories.person(client)
     shop_id = factories.shop(client, owner)

@@ -55,6 +55,8 @@ def test_signup_refuses_a_taken_login_whatever_its_case(client: TestClient, logi
 
 @pytest.mark.parametrize("body", [{}, {"login": "dave"}, {"login": "dave", "password": 12345678},
                                   {"login": "dave", "password": "long enough", "display_name": ""},
+                                  {"login": "dave", "password": "long enough",
+                                   "display_name": "  "},
                                   []])
 def test_signup_with_a_malformed_body_is_a_validation_problem(client: TestClient,
                                                               body: object) -> None:

@@ -21,7 +21,8 @@ def test_a_shop_gets_a_shop_id(client: TestClient) -> None:
     assert again == body
 
 
-@pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "x" * 121}, {"name": 5}])
+@pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "   "}, {"name": "x" * 121},
+                                  {"name": 5}])
 def test_a_shop_needs_a_name(client: TestClient, body: dict[str, object]) -> None:
     owner = factories.person(client)
     assert_problem(client.post("/api/v1/shops", json=body, headers=owner.headers), 422,

@@ -47,7 +47,8 @@ def test_onboarding_refuses_a_bad_phone(client: TestClient, phone: str) -> None:
                    "INVALID_PHONE" if len(phone) >= 3 else "VALIDATION_FAILED")
 
 
-@pytest.mark.parametrize("fields", [{"name": ""}, {"name": "x" * 121}, {"contact_phone": None},
+@pytest.mark.parametrize("fields", [{"name": ""}, {"name": " \t "}, {"name": "x" * 121},
+                                    {"contact_phone": None},
                                     {"region": "x" * 81}])
 def test_onboarding_validates_its_body(client: TestClient, fields: dict[str, object]) -> None:
     owner = factories.person(client)

@@ -12,7 +12,7 @@ class SignupIn(BaseModel):
                        examples=["shop-owner"],
                        description="letters, digits and . _ @ + -; stored lower-case")
     password: str = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
-    display_name: str = Field(min_length=1, max_length=80)
+    display_name: str = Field(min_length=1, max_length=80, pattern=r"\S")
 
 
 class TokenIn(BaseModel):
@@ -37,7 +37,7 @@ class AccountOut(BaseModel):
 
 
 class ApiKeyIn(BaseModel):
-    name: str = Field(default="API key", min_length=1, max_length=80)
+    name: str = Field(default="API key", min_length=1, max_length=80, pattern=r"\S")
 
 
 class ApiKeyOut(BaseModel):

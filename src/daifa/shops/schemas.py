@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ShopIn(BaseModel):
-    name: str = Field(min_length=1, max_length=120, examples=["小王的好物店"])
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S", examples=["小王的好物店"])
 
 
 class ShopOut(BaseModel):

@@ -6,7 +6,8 @@ from pydantic import BaseModel, Field
 
 
 class SupplierIn(BaseModel):
-    name: str = Field(min_length=1, max_length=120, examples=["杭州好物供应链"])
+    name: str = Field(min_length=1, max_length=120, pattern=r"\S",
+                      examples=["杭州好物供应链"])
     contact_phone: str = Field(min_length=3, max_length=32, examples=["13812345678"])
     contact_name: str = Field(default="", max_length=80)
     region: str = Field(default="", max_length=80, examples=["浙江省 杭州市"])
