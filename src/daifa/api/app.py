@@ -7,7 +7,17 @@ from fastapi import APIRouter, FastAPI
 from daifa import __version__
 from daifa.api import problems
 from daifa.api.deps import Hub
-from daifa.api.v1 import admin, auth, bindings, catalog, dispatch_settings, shops, suppliers
+from daifa.api.v1 import (
+    admin,
+    auth,
+    bindings,
+    catalog,
+    dispatch_orders,
+    dispatch_settings,
+    orders,
+    shops,
+    suppliers,
+)
 from daifa.config import Settings
 from daifa.db.engine import make_engine
 from daifa.db.uow import Database
@@ -25,7 +35,8 @@ Errors are `application/problem+json` with a stable `code`. Authenticate with
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
-    for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings):
+    for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
+                   dispatch_orders):
         router.include_router(module.router)
     return router
 

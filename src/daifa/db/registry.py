@@ -4,12 +4,16 @@ from daifa.audit import models as audit_models
 from daifa.bindings import models as binding_models
 from daifa.catalog import models as catalog_models
 from daifa.db.base import Base
+from daifa.dispatch import models as dispatch_models
+from daifa.idempotency import models as idempotency_models
 from daifa.identity import models as identity_models
 from daifa.jobs import models as job_models
+from daifa.orders import models as order_models
 from daifa.routing import models as routing_models
 from daifa.shops import models as shop_models
 from daifa.suppliers import models as supplier_models
 
-MODULES = (audit_models, binding_models, catalog_models, identity_models, job_models,
-           routing_models, shop_models, supplier_models)
+MODULES = (audit_models, binding_models, catalog_models, dispatch_models, identity_models,
+           idempotency_models, job_models, order_models, routing_models, shop_models,
+           supplier_models)
 metadata = Base.metadata

@@ -1,0 +1,373 @@
+"""Order ingestion: orders/s through `orders:batch`, single-order POST latency, raw SQLite.
+
+Against a real `uvicorn` (one worker) on 127.0.0.1, for a shop in `by_product` mode with 200
+SKUs in 20 products, 5 bound suppliers, a product rule (first choice + two backups) on every
+product and SKU rules on 30 % of the SKUs; half the supplier SKUs track stock.
+
+1. `orders:batch`: batches of 1,000 orders of 3 lines, one after another (SQLite, and
+   PostgreSQL when DAIFA_BENCH_POSTGRES_URL or DAIFA_TEST_POSTGRES_URL is set).
+2. Single `POST /orders` with 16 concurrent clients (httpx, keep-alive): orders/s, p50, p99.
+3. The raw rate: the same rows per order (order, lines, dispatch orders, dispatch lines,
+   events) inserted with plain `sqlite3` into the same schema, one commit per order; and the
+   batch figure as a share of it. Targets (issue 3): batch ≥ 50 % of raw; single ≥ 1,000/s
+   with p99 ≤ 100 ms on SQLite.
+
+    .venv/bin/python bench/ingest.py [--batches 10] [--single 4000] [--clients 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from daifa.api.app import create_app
+from daifa.config import Settings
+from daifa.context import Actor, Ctx
+from daifa.db.engine import make_engine
+from daifa.db.migrate import upgrade
+from daifa.db.uow import Database
+from daifa.identity import passwords
+from daifa.identity import service as identity
+from daifa.kit.ids import check_char
+
+PRODUCTS = 20
+SKUS_PER_PRODUCT = 10
+SUPPLIERS = 5
+PASSWORD = "bench password 1"
+PHONES = ["139" + f"{n:08d}" for n in range(0, 10_000_000, 7919)]
+
+
+@dataclass
+class Shop:
+    base: str
+    headers: dict[str, str]
+    skus: list[str]
+
+
+def _auth(client: TestClient, login: str) -> dict[str, str]:
+    client.post("/api/v1/auth/signup", json={"login": login, "password": PASSWORD,
+                                             "display_name": login})
+    token = client.post("/api/v1/auth/token", json={"login": login, "password": PASSWORD})
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _ok(response: httpx.Response) -> Any:
+    if response.status_code >= 300:
+        raise SystemExit(f"set-up failed: {response.status_code} {response.text}")
+    return response.json()
+
+
+def _suppliers(client: TestClient, admin: dict[str, str], shop_id: str,
+               merchant: dict[str, str], rng: random.Random) -> list[str]:
+    supplier_ids = []
+    for n in range(SUPPLIERS):
+        owner = _auth(client, f"supplier{n}")
+        sid = _ok(client.post("/api/v1/suppliers", headers=owner, json={
+            "name": f"供应商{n}", "contact_phone": "13812345678"}))["supplier_id"]
+        _ok(client.post(f"/api/v1/admin/suppliers/{sid}/approve", headers=admin))
+        token = _ok(client.post(f"/api/v1/shops/{shop_id}/invitations", headers=merchant))
+        _ok(client.post(f"/api/v1/invitations/{token['token']}/accept", headers=owner,
+                        json={"supplier_id": sid}))
+        for p in range(PRODUCTS):
+            skus = [{"sku_code": f"S{n}-P{p}-{k}", "supply_price_fen": rng.randint(500, 5000),
+                     **({"stock": 10_000_000} if k % 2 else {})}
+                    for k in range(SKUS_PER_PRODUCT)]
+            _ok(client.post(f"/api/v1/suppliers/{sid}/products", headers=owner, json={
+                "spu_code": f"S{n}-P{p}", "title": f"P{p}", "skus": skus}))
+        supplier_ids.append(sid)
+    return supplier_ids
+
+
+def set_up(url: str, var_dir: Path) -> tuple[Settings, Shop]:
+    """Migrate, then make the shop, suppliers, catalog and rules through the API in-process."""
+    upgrade(url)
+    settings = Settings(database_url=url, secret_key="bench-secret", var_dir=var_dir,
+                        password_profile="cheapest")
+    passwords.use_profile("cheapest")
+    db = Database(make_engine(url))
+    with db.unit_of_work() as session:
+        identity.signup(Ctx(session=session, actor=Actor.system("bench"), settings=settings),
+                        "benchadmin", PASSWORD, "Admin", is_admin=True)
+    rng = random.Random(7)
+    with TestClient(create_app(settings, database=db)) as client:
+        token = client.post("/api/v1/auth/token",
+                            json={"login": "benchadmin", "password": PASSWORD})
+        admin = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        merchant = _auth(client, "merchant")
+        shop_id = _ok(client.post("/api/v1/shops", headers=merchant, json={"name": "店"}))[
+            "shop_id"]
+        suppliers = _suppliers(client, admin, shop_id, merchant, rng)
+        skus = _shop_catalog(client, shop_id, merchant, suppliers, rng)
+        key = _ok(client.post(f"/api/v1/shops/{shop_id}/api-keys", headers=merchant))["key"]
+    db.dispose()
+    return settings, Shop(f"/api/v1/shops/{shop_id}", {"Authorization": f"Bearer {key}"}, skus)
+
+
+def _shop_catalog(client: TestClient, shop_id: str, merchant: dict[str, str],
+                  suppliers: list[str], rng: random.Random) -> list[str]:
+    skus: list[str] = []
+    for p in range(PRODUCTS):
+        body_skus = []
+        for k in range(SKUS_PER_PRODUCT):
+            code = f"P{p}-{k}"
+            skus.append(code)
+            body_skus.append({"sku_code": code, "price_fen": 9900, "sources": [
+                {"supplier_id": sid, "sku_code": f"S{n}-P{p}-{k}"}
+                for n, sid in enumerate(suppliers)]})
+        _ok(client.post(f"/api/v1/shops/{shop_id}/products", headers=merchant,
+                        json={"spu_code": f"P{p}", "title": f"商品{p}", "skus": body_skus}))
+        _ok(client.put(f"/api/v1/shops/{shop_id}/dispatch-rules/products/P{p}",
+                       headers=merchant, json={"supplier_ids": rng.sample(suppliers, 3)}))
+    for code in rng.sample(skus, len(skus) * 3 // 10):
+        _ok(client.put(f"/api/v1/shops/{shop_id}/dispatch-rules/skus/{code}",
+                       headers=merchant, json={"supplier_ids": rng.sample(suppliers, 3)}))
+    _ok(client.put(f"/api/v1/shops/{shop_id}/dispatch-settings", headers=merchant,
+                   json={"mode": "by_product"}))
+    return skus
+
+
+def order(external_id: str, skus: list[str], rng: random.Random) -> dict[str, Any]:
+    return {
+        "external_id": external_id,
+        "buyer": {"name": "张三", "phone": rng.choice(PHONES),
+                  "address": {"province": "浙江省", "city": "杭州市", "district": "西湖区",
+                              "detail": "文三路 90 号"}},
+        "lines": [{"sku_code": sku, "quantity": rng.randint(1, 3), "unit_price_fen": 9900}
+                  for sku in rng.sample(skus, 3)],
+    }
+
+
+@contextlib.contextmanager
+def server(settings: Settings) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DAIFA_DATABASE_URL": settings.database_url,
+           "DAIFA_SECRET_KEY": settings.secret_key, "DAIFA_VAR_DIR": str(settings.var_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "daifa.api.asgi:build", "--factory", "--host",
+         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def bench_batch(base: str, shop: Shop, batches: int, tag: str) -> float:
+    rng = random.Random(11)
+    bodies = [json.dumps({"orders": [order(f"{tag}-b{b}-{i}", shop.skus, rng)
+                                     for i in range(1000)]}).encode() for b in range(batches)]
+    headers = {**shop.headers, "content-type": "application/json"}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        client.post(shop.base + "/orders:batch", content=bodies[0], headers=headers)  # warm-up
+        started = time.perf_counter()
+        for body in bodies[1:]:
+            response = client.post(shop.base + "/orders:batch", content=body, headers=headers)
+            items = response.json()["items"]
+            assert response.status_code == 200 and all("order_id" in i for i in items), (
+                response.text[:500])
+        elapsed = time.perf_counter() - started
+    return (batches - 1) * 1000 / elapsed
+
+
+def bench_single(base: str, shop: Shop, total: int, clients: int, tag: str) -> tuple[
+        float, float, float]:
+    per_client = total // clients
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def run(worker: int) -> None:
+        rng = random.Random(worker)
+        bodies = [json.dumps(order(f"{tag}-s{worker}-{i}", shop.skus, rng)).encode()
+                  for i in range(per_client)]
+        mine = []
+        headers = {**shop.headers, "content-type": "application/json"}
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for body in bodies:
+                started = time.perf_counter()
+                response = client.post(shop.base + "/orders", content=body, headers=headers)
+                mine.append(time.perf_counter() - started)
+                if response.status_code != 201:
+                    errors.append(response.text[:200])
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"{len(errors)} single posts failed, e.g. {errors[0]}")
+    cuts = statistics.quantiles(latencies, n=100)
+    return len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000
+
+
+def rows_per_order(url: str) -> dict[str, float]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        orders = conn.execute(text("SELECT count(*) FROM shop_orders")).scalar_one()
+        counts = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                  / orders for table in ("order_lines", "dispatch_orders", "dispatch_lines")}
+    engine.dispose()
+    return counts
+
+
+def raw_sqlite(path: Path, orders: int, dispatch_per_order: int) -> float:
+    """The same rows per order with plain sqlite3 into the migrated schema, a commit each."""
+    upgrade(f"sqlite:///{path}")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("INSERT INTO accounts (login, password_hash, display_name, is_admin, "
+                 "created_at) VALUES ('raw', 'x', 'raw', 0, '2026-01-01')")
+    conn.execute("INSERT INTO shops (shop_id, owner_account_id, name, created_at) "
+                 "VALUES ('SH1', 1, 's', '2026-01-01')")
+    conn.execute("INSERT INTO suppliers (supplier_id, owner_account_id, name, contact_name, "
+                 "contact_phone, region, status, auto_accept, created_at) VALUES "
+                 "(?, 1, 's', '', '', '', 'active', 0, '2026-01-01')",
+                 ("SP222222" + check_char("222222"),))
+    conn.execute("INSERT INTO supply_products (supplier_pk, spu_code, title, ship_from_region, "
+                 "handling_hours, active, created_at, updated_at) VALUES "
+                 "(1, 'P', 'p', '', 48, 1, '2026-01-01', '2026-01-01')")
+    conn.execute("INSERT INTO supply_skus (product_pk, supplier_pk, sku_code, spec, position, "
+                 "supply_price_fen, price_tiers, stock, active, created_at, updated_at) VALUES "
+                 "(1, 1, 'K', '', 0, 100, '[]', NULL, 1, '2026-01-01', '2026-01-01')")
+    now = "2026-11-25 02:00:00.000000"
+    started = time.perf_counter()
+    for n in range(orders):
+        conn.execute("BEGIN")
+        order_pk = conn.execute(
+            "INSERT INTO shop_orders (shop_pk, external_id, status, buyer_name, buyer_phone, "
+            "province, city, district, address_detail, paid_at, ship_by, quantity, "
+            "assigned_quantity, dispatch_count, total_fen, channel, routing_version, "
+            "created_at) VALUES (1, ?, 'assigned', '张三', '+8613912345678', '浙江省', "
+            "'杭州市', '西湖区', '文三路 90 号', NULL, ?, 6, 6, ?, 59400, 'batch', 3, ?)",
+            (f"raw-{n}", now, dispatch_per_order, now)).lastrowid
+        lines = [conn.execute(
+            "INSERT INTO order_lines (order_pk, line_no, sku_code, quantity, unit_price_fen, "
+            "shop_sku_pk, assigned_quantity, unassigned_reason, routing) VALUES "
+            "(?, ?, 'P1-1', 2, 9900, NULL, 2, NULL, NULL)", (order_pk, k)).lastrowid
+            for k in range(1, 4)]
+        conn.execute("INSERT INTO audit_events (at, actor, actor_account_id, subject_type, "
+                     "subject_id, type, from_status, to_status, reason, data) VALUES "
+                     "(?, 'api_key', 1, 'shop_order', ?, 'shop_order.received', NULL, "
+                     "'assigned', NULL, '{}')", (now, str(order_pk)))
+        for d in range(dispatch_per_order):
+            no = f"DO261125{order_pk:08d}{d + 1:02d}"
+            dispatch_pk = conn.execute(
+                "INSERT INTO dispatch_orders (dispatch_order_no, order_pk, sequence, shop_pk, "
+                "supplier_pk, status, ship_by, accept_by, supply_total_fen, "
+                "reassigned_from_pk, created_at) VALUES (?, ?, ?, 1, 1, 'assigned', ?, ?, "
+                "200, NULL, ?)", (no, order_pk, d + 1, now, now, now)).lastrowid
+            conn.execute("INSERT INTO audit_events (at, actor, actor_account_id, "
+                         "subject_type, subject_id, type, from_status, to_status, reason, "
+                         "data) VALUES (?, 'api_key', 1, 'dispatch_order', ?, "
+                         "'dispatch_order.created', NULL, 'assigned', NULL, '{}')", (now, no))
+            for line_pk in lines[d::dispatch_per_order]:
+                conn.execute(
+                    "INSERT INTO dispatch_lines (dispatch_order_pk, line_pk, supply_sku_pk, "
+                    "sku_code, supplier_sku_code, quantity, supply_price_fen, reason, routing, "
+                    "backup_pks, stock_reserved, shipped_quantity) VALUES (?, ?, 1, 'P1-1', "
+                    "'S1-P1-1', 2, 100, 'product_rule', '{}', '[]', 0, 0)",
+                    (dispatch_pk, line_pk))
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return orders / elapsed
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    url = make_url(admin_url)
+    name = f"daifa_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run_backend(name: str, url: str, args: argparse.Namespace, var_dir: Path) -> float:
+    settings, shop = set_up(url, var_dir)
+    with server(settings) as base:
+        rate = bench_batch(base, shop, args.batches, name)
+        print(f"  {name}: orders:batch {rate:,.0f} orders/s "
+              f"(batches of 1,000 orders × 3 lines, by_product)")
+        if args.single:
+            per_s, p50, p99 = bench_single(base, shop, args.single, args.clients, name)
+            print(f"  {name}: single POST /orders, {args.clients} clients: {per_s:,.0f} "
+                  f"orders/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, default=11, help="the first is a warm-up")
+    parser.add_argument("--single", type=int, default=4000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--raw-orders", type=int, default=20_000)
+    args = parser.parse_args()
+    print("ingest:")
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        batch_rate = run_backend("sqlite", url, args, Path(tmp))
+        shape = rows_per_order(url)
+        per_order = max(1, round(shape["dispatch_orders"]))
+        raw = raw_sqlite(Path(tmp) / "raw.db", args.raw_orders, per_order)
+    print(f"  rows per order: {shape['order_lines']:.1f} lines, "
+          f"{shape['dispatch_orders']:.2f} dispatch orders, "
+          f"{shape['dispatch_lines']:.1f} dispatch lines, plus events")
+    print(f"  raw sqlite3, same rows ({per_order} dispatch orders), one commit per order: "
+          f"{raw:,.0f} orders/s")
+    share = batch_rate / raw
+    verdict = "meets" if share >= 0.5 else "BELOW"
+    print(f"  orders:batch on SQLite = {share:.0%} of the raw rate — {verdict} the 50 % target")
+    postgres = os.environ.get("DAIFA_BENCH_POSTGRES_URL") or os.environ.get(
+        "DAIFA_TEST_POSTGRES_URL")
+    if postgres:
+        with tempfile.TemporaryDirectory() as tmp, postgres_database(postgres) as url:
+            run_backend("postgresql", url, args, Path(tmp))
+    else:
+        print("  postgresql: skipped (set DAIFA_BENCH_POSTGRES_URL)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Shop orders in (one, a batch), read, assigned by hand; dry runs of proposed rules."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import AwareDatetime, BaseModel
+
+from daifa.api.deps import Call, reader, writer
+from daifa.api.idempotency import JSON, KeyHeader, respond
+from daifa.api.v1.common import paging
+from daifa.context import Ctx
+from daifa.orders import ingest
+from daifa.orders import service as orders
+from daifa.orders.schemas import (
+    AssignIn,
+    BatchItem,
+    BatchOut,
+    BulkAssignIn,
+    BulkAssignOut,
+    ItemError,
+    OrderBatchIn,
+    OrderIn,
+    OrderList,
+    OrderOut,
+)
+from daifa.orders.states import OrderStatus
+from daifa.routing import assign, dryrun
+from daifa.shops import service as shops
+
+router = APIRouter(prefix="/shops/{shop_id}", tags=["orders"])
+Limit = Query(default=None, ge=1, le=200)
+
+
+def json(model: BaseModel, status: int = 200) -> Response:
+    return Response(model.model_dump_json(), status_code=status, media_type=JSON)
+
+
+@router.post("/orders", status_code=201, response_model=OrderOut,
+             responses={200: {"model": OrderOut,
+                              "description": "external_id seen before: the first order"}})
+def create_order(shop_id: str, body: OrderIn, request: Request, key: str | None = KeyHeader,
+                 call: Call = Depends(writer)) -> Response:
+    """One order, routed at once. The response holds its dispatch orders and the lines that
+    wait for manual assignment, each with its reason. A repeated `external_id` creates nothing
+    and returns the first order with 200."""
+
+    def handle(ctx: Ctx) -> tuple[int, bytes]:
+        shop = shops.owned(ctx, shop_id)
+        outcome = ingest.ingest(ctx, shop, [body])[0]
+        assert outcome.order_pk is not None
+        out = (orders.echo_out(shop, outcome.echo) if outcome.echo is not None
+               else orders.outs(ctx, shop, [outcome.order_pk])[0])
+        return (201 if outcome.created else 200), out.model_dump_json().encode()
+
+    return respond(call, request, key, body.model_dump(mode="json"), handle)
+
+
+@router.post("/orders:batch", response_model=BatchOut)
+def create_batch(shop_id: str, body: OrderBatchIn, request: Request,
+                 key: str | None = KeyHeader, call: Call = Depends(writer)) -> Response:
+    """Up to 1,000 orders, each checked and created on its own: an item is
+    `{external_id, order_id, created}` or `{external_id, error: {code, detail}}`."""
+
+    def handle(ctx: Ctx) -> tuple[int, bytes]:
+        shop = shops.owned(ctx, shop_id)
+        outcomes = ingest.ingest_raw(ctx, shop, body.orders, channel="batch")
+        items = [BatchItem(external_id=o.external_id, order_id=str(o.order_pk),
+                           created=o.created) if o.error_code is None else
+                 BatchItem(external_id=o.external_id,
+                           error=ItemError(code=o.error_code, detail=o.error_detail or ""))
+                 for o in outcomes]
+        return 200, BatchOut(items=items).model_dump_json(exclude_unset=True).encode()
+
+    return respond(call, request, key, body.model_dump(mode="json"), handle)
+
+
+@router.get("/orders", response_model=OrderList)
+def list_orders(shop_id: str, status: OrderStatus | None = None, supplier_id: str | None = None,
+                created_from: AwareDatetime | None = None,
+                created_to: AwareDatetime | None = None, unassigned: bool | None = None,
+                cursor: str | None = None, limit: int | None = Limit,
+                call: Call = Depends(reader)) -> Response:
+    """Newest first. `unassigned=true` is the manual-assignment queue (orders with units
+    waiting); `supplier_id` keeps orders with a dispatch order to that supplier."""
+    before, size = paging(cursor, limit)
+    filters = orders.Filters(status=status, supplier_id=supplier_id,
+                             created_from=created_from, created_to=created_to,
+                             unassigned=unassigned)
+    with call.ctx() as ctx:
+        page = orders.page(ctx, shops.owned(ctx, shop_id), filters, before, size)
+        return json(OrderList(items=page.items, next_cursor=page.next_cursor()))
+
+
+@router.get("/orders/{order_id}", response_model=OrderOut)
+def get_order(shop_id: str, order_id: str, call: Call = Depends(reader)) -> Response:
+    """With its dispatch orders, every line's reason and the timeline."""
+    with call.ctx() as ctx:
+        return json(orders.get(ctx, shops.owned(ctx, shop_id), order_id))
+
+
+@router.post("/orders/{order_id}/assign", response_model=OrderOut)
+def assign_order(shop_id: str, order_id: str, body: AssignIn, request: Request,
+                 key: str | None = KeyHeader, call: Call = Depends(writer)) -> Response:
+    """Manual assignment: units of a line to a supplier; a line may be split across
+    suppliers. More units than wait is 409 QUANTITY_EXCEEDS_REMAINING; the supplier must be
+    active and bound (422 SUPPLIER_NOT_BOUND) and have a source for the SKU (422 NO_SOURCE)."""
+
+    def handle(ctx: Ctx) -> tuple[int, bytes]:
+        shop = shops.owned(ctx, shop_id)
+        order = assign.assign(ctx, shop, order_id, body.assignments)
+        return 200, orders.outs(ctx, shop, [order.id])[0].model_dump_json().encode()
+
+    return respond(call, request, key, body.model_dump(mode="json"), handle)
+
+
+@router.post("/orders:assign", response_model=BulkAssignOut)
+def assign_bulk(shop_id: str, body: BulkAssignIn, request: Request,
+                key: str | None = KeyHeader, call: Call = Depends(writer)) -> Response:
+    """Bulk manual assignment from the unassigned queue, per order: one bad order does not
+    stop the others."""
+
+    def handle(ctx: Ctx) -> tuple[int, bytes]:
+        items = assign.assign_bulk(ctx, shops.owned(ctx, shop_id), body.assignments)
+        return 200, BulkAssignOut(items=items).model_dump_json(exclude_unset=True).encode()
+
+    return respond(call, request, key, body.model_dump(mode="json"), handle)
+
+
+@router.post("/dispatch-rules:dry-run", response_model=dryrun.DryRunOut)
+def dry_run(shop_id: str, body: dryrun.DryRunIn | None = None,
+            call: Call = Depends(reader)) -> Response:
+    """Replay the last `days` of orders against the proposed settings and rules (laid over
+    the current ones) and compare: lines, units and supply cost per supplier, and what would
+    wait by reason. Changes nothing."""
+    with call.ctx() as ctx:
+        return json(dryrun.dry_run(ctx, shops.owned(ctx, shop_id), body or dryrun.DryRunIn()))

@@ -1,0 +1,57 @@
+"""Dispatch orders (代发单): the part of a shop order one supplier ships, and their lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from daifa.db.base import Base, BigId, JsonDoc, UtcDateTime
+
+
+class DispatchOrder(Base):
+    __tablename__ = "dispatch_orders"
+    __table_args__ = (
+        Index("ix_dispatch_orders_supplier", "supplier_pk", "id"),
+        Index("ix_dispatch_orders_supplier_status", "supplier_pk", "status", "id"),
+        Index("ix_dispatch_orders_shop_supplier_status", "shop_pk", "supplier_pk", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # "DO" + yymmdd + the shop order's row id (8+ digits) + its sequence within the order (2).
+    dispatch_order_no: Mapped[str] = mapped_column(String(32), unique=True)
+    order_pk: Mapped[int] = mapped_column(ForeignKey("shop_orders.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the shop order
+    shop_pk: Mapped[int] = mapped_column(ForeignKey("shops.id"))
+    supplier_pk: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    status: Mapped[str] = mapped_column(String(24))
+    ship_by: Mapped[datetime] = mapped_column(UtcDateTime)
+    accept_by: Mapped[datetime] = mapped_column(UtcDateTime)
+    supply_total_fen: Mapped[int] = mapped_column(BigInteger)  # Σ quantity × supply_price_fen
+    reassigned_from_pk: Mapped[int | None] = mapped_column(ForeignKey("dispatch_orders.id"),
+                                                           nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DispatchLine(Base):
+    """Units of one order line that one supplier ships, at the supply price of the day."""
+
+    __tablename__ = "dispatch_lines"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    dispatch_order_pk: Mapped[int] = mapped_column(ForeignKey("dispatch_orders.id"), index=True)
+    line_pk: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    supply_sku_pk: Mapped[int] = mapped_column(ForeignKey("supply_skus.id"))
+    sku_code: Mapped[str] = mapped_column(String(64))  # the shop's SKU code
+    supplier_sku_code: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer)
+    supply_price_fen: Mapped[int] = mapped_column(BigInteger)  # unit price, tier applied
+    reason: Mapped[str] = mapped_column(String(16))  # routing Reason
+    # The resolver's explanation (basis, skipped with why, backups as Supplier IDs) ...
+    routing: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    # ... and the backups still to try as supplier row ids, for rerouting on reject.
+    backup_pks: Mapped[list[int]] = mapped_column(JsonDoc, default=list)
+    stock_reserved: Mapped[bool] = mapped_column(Boolean, default=False)  # release on cancel
+    shipped_quantity: Mapped[int] = mapped_column(Integer, default=0)

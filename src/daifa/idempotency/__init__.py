@@ -1,0 +1,1 @@
+"""Idempotency-Key handling for creating POSTs: replay the first result, refuse a reused key."""

@@ -1,0 +1,69 @@
+"""Pure order rules: buyer phone numbers, numbering, deadlines, what a supplier may see."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import phonenumbers
+
+from daifa.kit.masking import mask_name, mask_phone
+
+ACCEPT_WITHIN = timedelta(hours=24)  # a supplier accepts (or rejects) a dispatch order in time
+MAX_DISPATCH_ORDERS_PER_ORDER = 99  # two digits of the dispatch order number
+
+# phonenumbers' own pattern for mainland mobile numbers: a match is a valid number, checked in
+# a fraction of a microsecond; anything else goes through the full parser.
+def _cn_mobile_pattern() -> re.Pattern[str]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    pattern = metadata.mobile.national_number_pattern if metadata and metadata.mobile else None
+    return re.compile(pattern or r"(?!)")  # without metadata, every number takes the long way
+
+
+_CN_MOBILE = _cn_mobile_pattern()
+
+
+def normalise_phone(raw: str, region: str = "CN") -> str:
+    """E.164 form of a buyer's phone (mainland China unless it says otherwise); ValueError."""
+    text = raw.strip()
+    if len(text) == 11 and _CN_MOBILE.fullmatch(text):
+        return "+86" + text
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{raw!r} is not a phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{raw!r} is not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national(phone: str) -> str:
+    """A mainland number as people write it (13812345678); others stay in E.164."""
+    return phone[3:] if phone.startswith("+86") else phone
+
+
+def masked_phone(phone: str) -> str:
+    return mask_phone(national(phone))
+
+
+def masked_name(name: str) -> str:
+    return mask_name(name)
+
+
+def region(province: str, city: str, district: str) -> str:
+    """What a supplier sees of the address before accepting: 浙江省 杭州市 西湖区."""
+    return " ".join(part for part in (province, city, district) if part)
+
+
+def dispatch_order_no(created_at: datetime, order_pk: int, sequence: int) -> str:
+    """`DO` + yymmdd + the shop order's row id (at least 8 digits) + the sequence (2 digits).
+
+    Unique because (order, sequence) is; all digits after `DO`, so it reads out over the phone.
+    """
+    if not 1 <= sequence <= MAX_DISPATCH_ORDERS_PER_ORDER:
+        raise ValueError("sequence must be 1..99")
+    return f"DO{created_at:%y%m%d}{order_pk:08d}{sequence:02d}"
+
+
+def ship_by(paid_at: datetime | None, now: datetime, ship_by_hours: int) -> datetime:
+    return (paid_at or now) + timedelta(hours=ship_by_hours)
