@@ -299,3 +299,27 @@ def test_the_lists_filter_by_status_and_page_with_a_cursor(client: TestClient) -
                        422, "VALIDATION_FAILED")
     assert_problem(client.get(url, params={"status": "maybe"}, headers=pair.merchant.headers),
                    422, "VALIDATION_FAILED")
+
+
+
+def test_an_overdue_application_reads_as_expired_before_any_sweep(
+        client: TestClient, clock: FrozenClock, settings: Settings) -> None:
+    pair = _pair(client)
+    overdue = ok(pair.apply(client), 201)["id"]
+    clock.advance(timedelta(days=1))
+    other = factories.supplier(client, pair.owner, approve_with=pair.platform)
+    fresh = ok(pair.apply(client, other), 201)["id"]
+    clock.advance(timedelta(days=settings.application_ttl_days - 1))
+    url = f"/api/v1/shops/{pair.shop_id}/binding-applications"
+
+    def listed(**params: str) -> list[tuple[str, str]]:
+        items = ok(client.get(url, params=params, headers=pair.merchant.headers))["items"]
+        return [(a["id"], a["status"]) for a in items]
+
+    assert listed() == [(overdue, "expired"), (fresh, "pending")]
+    assert listed(status="pending") == [(fresh, "pending")]
+    assert listed(status="expired") == [(overdue, "expired")]
+    assert [a["status"] for a in pair.incoming(client)] == ["expired"]
+    clock.advance(timedelta(days=1))
+    assert listed(status="pending") == []
+    assert listed(status="expired") == [(overdue, "expired"), (fresh, "expired")]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from daifa.audit import service as audit
@@ -159,11 +159,23 @@ def _page(ctx: Ctx, query: Select[BindingApplication, Shop, Supplier],
           status: ApplicationStatus | None, after: int | None,
           limit: int) -> Page[ApplicationOut]:
     if status is not None:
-        query = query.where(BindingApplication.status == status)
+        query = query.where(_has_status(status, ctx.now()))
     if after is not None:
         query = query.where(BindingApplication.id > after)
     rows = ctx.session.execute(query.order_by(BindingApplication.id).limit(limit))
-    return Page.of([(a.id, to_out(a, shop, sup)) for a, shop, sup in rows], limit)
+    return Page.of([(a.id, to_out(a, shop, sup, now=ctx.now())) for a, shop, sup in rows],
+                   limit)
+
+
+def _has_status(status: ApplicationStatus, now: datetime) -> ColumnElement[bool]:
+    """Status as people see it: pending past its deadline is expired, swept or not."""
+    overdue = and_(BindingApplication.status == ApplicationStatus.PENDING,
+                   BindingApplication.expires_at <= now)
+    if status is ApplicationStatus.PENDING:
+        return and_(BindingApplication.status == status, BindingApplication.expires_at > now)
+    if status is ApplicationStatus.EXPIRED:
+        return or_(BindingApplication.status == status, overdue)
+    return BindingApplication.status == status
 
 
 def incoming(ctx: Ctx, supplier: Supplier, status: ApplicationStatus | None = None,
@@ -181,15 +193,24 @@ def pending_count(ctx: Ctx, supplier: Supplier) -> int:
     return ctx.session.scalar(
         select(func.count()).select_from(BindingApplication)
         .where(BindingApplication.supplier_pk == supplier.id,
-               BindingApplication.status == ApplicationStatus.PENDING)
+               _has_status(ApplicationStatus.PENDING, ctx.now()))
     ) or 0
 
 
-def to_out(application: BindingApplication, shop: Shop, supplier: Supplier) -> ApplicationOut:
+def effective_status(application: BindingApplication, now: datetime) -> str:
+    """The stored status, or `expired` when the deadline passed before the sweep saw it."""
+    if application.status == ApplicationStatus.PENDING and application.expires_at <= now:
+        return ApplicationStatus.EXPIRED
+    return application.status
+
+
+def to_out(application: BindingApplication, shop: Shop, supplier: Supplier, *,
+           now: datetime | None = None) -> ApplicationOut:
+    status = application.status if now is None else effective_status(application, now)
     return ApplicationOut(
         id=application.public_id, shop_id=shop.shop_id, shop_name=shop.name,
         supplier_id=supplier.supplier_id, supplier_name=supplier.name,
-        status=application.status, message=application.message,
+        status=status, message=application.message,
         expires_at=application.expires_at, created_at=application.created_at,
         decided_at=application.decided_at, decision_reason=application.decision_reason,
     )
