@@ -10,10 +10,11 @@ from daifa.identity import models as identity_models
 from daifa.jobs import models as job_models
 from daifa.orders import models as order_models
 from daifa.routing import models as routing_models
+from daifa.shipping import models as shipping_models
 from daifa.shops import models as shop_models
 from daifa.suppliers import models as supplier_models
 
 MODULES = (audit_models, binding_models, catalog_models, dispatch_models, identity_models,
-           idempotency_models, job_models, order_models, routing_models, shop_models,
-           supplier_models)
+           idempotency_models, job_models, order_models, routing_models, shipping_models,
+           shop_models, supplier_models)
 metadata = Base.metadata

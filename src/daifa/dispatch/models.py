@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from daifa.db.base import Base, BigId, JsonDoc, UtcDateTime
@@ -17,6 +26,8 @@ class DispatchOrder(Base):
         Index("ix_dispatch_orders_supplier", "supplier_pk", "id"),
         Index("ix_dispatch_orders_supplier_status", "supplier_pk", "status", "id"),
         Index("ix_dispatch_orders_shop_supplier_status", "shop_pk", "supplier_pk", "status"),
+        Index("ix_dispatch_orders_status_accept_by", "status", "accept_by"),
+        Index("ix_dispatch_orders_status_ship_by", "status", "ship_by"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -33,6 +44,22 @@ class DispatchOrder(Base):
     reassigned_from_pk: Mapped[int | None] = mapped_column(ForeignKey("dispatch_orders.id"),
                                                            nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Lifecycle (issue 4; dispatch/lifecycle.py). A hold is a reason beside the status
+    # (states.HoldReason), placed by "shop" or "supplier"; shipping is refused while it is set.
+    hold_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    held_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    held_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Not all shipped by ship_by (set by the deadline sweep or by a late shipment); for ratings.
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    shipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # all of it
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    cancel_reason: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # When it was rejected, expired or cancelled.
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class DispatchLine(Base):
@@ -55,3 +82,29 @@ class DispatchLine(Base):
     backup_pks: Mapped[list[int]] = mapped_column(JsonDoc, default=list)
     stock_reserved: Mapped[bool] = mapped_column(Boolean, default=False)  # release on cancel
     shipped_quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecipientReveal(Base):
+    """One look at a dispatch order's full recipient (API, label, bulk labels): who, when, why."""
+
+    __tablename__ = "recipient_reveals"
+    __table_args__ = (Index("ix_recipient_reveals_supplier_at", "supplier_pk", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    dispatch_order_pk: Mapped[int] = mapped_column(ForeignKey("dispatch_orders.id"), index=True)
+    supplier_pk: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    actor: Mapped[str] = mapped_column(String(80))
+    actor_account_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # label | contact | other
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RecipientRevealDay(Base):
+    """Reveals per supplier per (local) day, counted with a conditional UPDATE so that
+    concurrent reveals never pass the daily limit."""
+
+    __tablename__ = "recipient_reveal_days"
+
+    supplier_pk: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
