@@ -226,3 +226,20 @@ def _claim_concurrently(db: Database, clock: FrozenClock) -> dict[str, set[int]]
     if db.engine.dialect.name == "postgresql":
         assert len(set(met)) == 2
     return result
+
+
+@pytest.mark.parametrize("slow_outcome", ["succeeds", "raises"])
+def test_a_worker_that_lost_its_lease_leaves_the_new_holders_outcome(
+        db: Database, settings: Settings, clock: FrozenClock, slow_outcome: str) -> None:
+    [job_id] = _enqueue(db, settings, clock, "slow")
+    rescuer = _worker(settings, db, clock, name="rescuer", slow=lambda ctx, payload: None)
+
+    def slow(ctx: Ctx, payload: dict[str, Any]) -> None:
+        clock.advance(jobs.LEASE + timedelta(seconds=1))
+        assert rescuer.run_due_jobs() == 1  # the lease ran out: another worker takes over
+        if slow_outcome == "raises":
+            raise RuntimeError("too late anyway")
+
+    assert _worker(settings, db, clock, name="slow", slow=slow).run_due_jobs() == 1
+    job = _job(db, job_id)
+    assert (job.status, job.attempts, job.locked_by, job.last_error) == ("done", 2, None, None)

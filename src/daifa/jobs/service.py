@@ -57,14 +57,25 @@ def claim(session: Session, worker: str, now: datetime, limit: int = 20) -> Sequ
     return session.scalars(select(Job).where(Job.id.in_(claimed)).order_by(Job.id)).all()
 
 
-def finish(job: Job, now: datetime) -> None:
+def holds_lease(job: Job, worker: str | None) -> bool:
+    """Whether `worker` still runs this job: its lease may have expired and passed to another
+    worker, whose outcome then stands (None: the caller does not say who it is)."""
+    return worker is None or (job.status == JobStatus.RUNNING and job.locked_by == worker)
+
+
+def finish(job: Job, now: datetime, *, worker: str | None = None) -> bool:
+    if not holds_lease(job, worker):
+        return False
     job.status = JOB_TRANSITIONS.next(JobStatus(job.status), "finish").target
     job.finished_at = now
     job.locked_by = None
     job.locked_until = None
+    return True
 
 
-def fail(job: Job, now: datetime, error: str) -> None:
+def fail(job: Job, now: datetime, error: str, *, worker: str | None = None) -> bool:
+    if not holds_lease(job, worker):
+        return False
     job.last_error = error[:2000]
     job.locked_by = None
     job.locked_until = None
@@ -74,3 +85,4 @@ def fail(job: Job, now: datetime, error: str) -> None:
     else:
         job.status = JOB_TRANSITIONS.next(JobStatus(job.status), "retry").target
         job.run_at = now + timedelta(seconds=backoff_seconds(job.attempts))
+    return True

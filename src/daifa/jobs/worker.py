@@ -70,11 +70,12 @@ class Worker:
             with self.db.unit_of_work() as session:
                 handler(self._ctx(session, kind), payload)
                 job = session.get_one(Job, job_id)
-                jobs.finish(job, self.clock.now())
+                jobs.finish(job, self.clock.now(), worker=self.name)
         except Exception as exc:
             log.warning("job %s (%s) failed: %s", job_id, kind, exc)
             with self.db.unit_of_work() as session:
-                jobs.fail(session.get_one(Job, job_id), self.clock.now(), repr(exc))
+                jobs.fail(session.get_one(Job, job_id), self.clock.now(), repr(exc),
+                          worker=self.name)
 
     def run_forever(self, *, once: bool = False) -> None:
         last_sweep = 0.0
