@@ -141,3 +141,11 @@ def test_demo_seed_is_idempotent(database_file: Path) -> None:
     assert statuses == {"supplier": "active", "supplier2": "active", "newcomer": "pending"}
     assert admins == 1
 
+
+
+def test_worker_once_runs_a_round_and_exits(database_file: Path) -> None:
+    _invoke("db", "upgrade")
+    _invoke("demo", "seed")
+    before = _counts(database_file)
+    _invoke("worker", "--once")
+    assert _counts(database_file) == before  # nothing was due: the demo data is fresh
