@@ -183,3 +183,26 @@ def test_binding_lists_page_with_a_cursor(client: TestClient) -> None:
     for limit in (0, 201):
         assert_problem(client.get(url, params={"limit": limit}, headers=merchant.headers), 422,
                        "VALIDATION_FAILED")
+
+
+def test_a_shared_invitation_does_not_show_one_supplier_to_another(client: TestClient) -> None:
+    platform = factories.admin(client)
+    merchant = factories.person(client)
+    shop_id = factories.shop(client, merchant)
+    token = factories.invitation(client, merchant, shop_id, max_uses=2)["token"]
+    first_owner, second_owner = factories.person(client), factories.person(client)
+    first = factories.supplier(client, first_owner, approve_with=platform)
+    second = factories.supplier(client, second_owner, approve_with=platform)
+    for owner, supplier_id in ((first_owner, first), (second_owner, second)):
+        ok(client.post(f"/api/v1/invitations/{token}/accept", json={"supplier_id": supplier_id},
+                       headers=owner.headers))
+    seen_by_first = client.get(f"/api/v1/suppliers/{first}/bindings/{shop_id}/timeline",
+                               headers=first_owner.headers)
+    assert second not in seen_by_first.text and second_owner.login not in seen_by_first.text
+    assert [e["type"] for e in ok(seen_by_first)["items"]] == [
+        "invitation.created", "binding.created", "invitation.accepted"]
+    seen_by_second = ok(client.get(f"/api/v1/suppliers/{second}/bindings/{shop_id}/timeline",
+                                   headers=second_owner.headers))
+    assert [e["type"] for e in seen_by_second["items"]] == [
+        "invitation.created", "binding.created", "invitation.accepted", "invitation.use_up"]
+    assert first not in str(seen_by_second) and first_owner.login not in str(seen_by_second)

@@ -116,7 +116,8 @@ def accept(ctx: Ctx, token: str, supplier_ref: str) -> Binding:
                  data={"supplier_id": supplier.supplier_id, "uses": invitation.uses})
     if invitation.uses >= invitation.max_uses:
         audit.fire(ctx, INVITATION_TRANSITIONS, invitation, "use_up",
-                   subject=("invitation", invitation.id))
+                   subject=("invitation", invitation.id),
+                   data={"supplier_id": supplier.supplier_id})
     return binding
 
 

@@ -112,7 +112,13 @@ def timeline(ctx: Ctx, shop: Shop, supplier: Supplier) -> list[TimelineEntry]:
     subjects += [("invitation", b.invitation_id) for b in bindings if b.invitation_id]
     subjects += [("binding_application", b.application_id) for b in bindings
                  if b.application_id]
-    return audit.timeline(ctx, subjects)
+    return [entry for entry in audit.timeline(ctx, subjects) if _of_pair(entry, supplier)]
+
+
+def _of_pair(entry: TimelineEntry, supplier: Supplier) -> bool:
+    """An invitation may bind several suppliers: each sees only its own use of it."""
+    return entry.subject != "invitation" or entry.data.get("supplier_id") in (
+        None, supplier.supplier_id)
 
 
 def counterpart_supplier(ctx: Ctx, shop: Shop, supplier_id: str) -> Supplier:
