@@ -100,9 +100,9 @@ def ingest(ctx: Ctx, shop: Shop, orders: Sequence[OrderIn], *,
     first: dict[str, OrderIn] = {}
     for order in orders:
         first.setdefault(order.external_id, order)
-    taken = _taken(ctx, shop.id, list(first))
+    seen = taken(ctx, shop.id, list(first))
     for attempt in range(MAX_ATTEMPTS):
-        fresh = [_Fresh(order) for key, order in first.items() if key not in taken]
+        fresh = [_Fresh(order) for key, order in first.items() if key not in seen]
         try:
             with ctx.session.begin_nested():
                 _write(ctx, shop, fresh, channel)
@@ -110,7 +110,7 @@ def ingest(ctx: Ctx, shop: Shop, orders: Sequence[OrderIn], *,
         except IntegrityError:
             # Another request created some of these meanwhile (PostgreSQL; SQLite writers
             # queue): they count as repeats now.
-            taken = _taken(ctx, shop.id, list(first))
+            seen = taken(ctx, shop.id, list(first))
             if attempt == MAX_ATTEMPTS - 1:
                 raise
     created = {item.data.external_id: item for item in fresh}
@@ -121,12 +121,13 @@ def ingest(ctx: Ctx, shop: Shop, orders: Sequence[OrderIn], *,
             outcomes.append(Outcome(order.external_id, new.pk, created=True,
                                     echo=Echo(new.row, new.line_rows, new.dispatches)))
         else:
-            pk = new.pk if new is not None else taken[order.external_id]
+            pk = new.pk if new is not None else seen[order.external_id]
             outcomes.append(Outcome(order.external_id, pk))
     return outcomes
 
 
-def _taken(ctx: Ctx, shop_pk: int, external_ids: list[str]) -> dict[str, int]:
+def taken(ctx: Ctx, shop_pk: int, external_ids: list[str]) -> dict[str, int]:
+    """external id → order row id, for those of these the shop already has."""
     if not external_ids:
         return {}
     rows = ctx.session.execute(_TAKEN, {"shop": shop_pk, "ids": external_ids})

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Select, Table, bindparam, exists, select
 
 from daifa.audit import service as audit
-from daifa.context import Ctx
+from daifa.context import Ctx, Scope
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
 from daifa.kit import ids
@@ -32,6 +32,8 @@ from daifa.orders.schemas import (
     UnassignedLine,
 )
 from daifa.orders.states import WAITING_STATUSES, OrderStatus
+from daifa.shops import service as shops
+from daifa.shops.errors import ShopNotFound
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
 
@@ -50,6 +52,16 @@ _DISPATCH_OF = (select(_DO, Supplier.supplier_id).join(Supplier, Supplier.id == 
 def parse_order_id(order_id: str) -> int | None:
     text = order_id.strip()
     return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+def shop_for(ctx: Ctx, shop_id: str) -> Shop:
+    """The shop a command works on: the CLI (system) may name any shop, others their own."""
+    if ctx.actor.scope is not Scope.SYSTEM:
+        return shops.owned(ctx, shop_id)
+    shop = ctx.session.scalar(select(Shop).where(Shop.shop_id == ids.normalise(shop_id)))
+    if shop is None:
+        raise ShopNotFound()
+    return shop
 
 
 def owned(ctx: Ctx, shop: Shop, order_id: str) -> ShopOrder:
