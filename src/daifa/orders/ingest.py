@@ -10,6 +10,7 @@ concurrent duplicate trips the unique constraint and is answered the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -104,15 +105,14 @@ def ingest(ctx: Ctx, shop: Shop, orders: Sequence[OrderIn], *,
     for attempt in range(MAX_ATTEMPTS):
         fresh = [_Fresh(order) for key, order in first.items() if key not in seen]
         try:
-            with ctx.session.begin_nested():
+            with _guard(ctx):
                 _write(ctx, shop, fresh, channel)
             break
         except IntegrityError:
-            # Another request created some of these meanwhile (PostgreSQL; SQLite writers
-            # queue): they count as repeats now.
+            if _sqlite(ctx) or attempt == MAX_ATTEMPTS - 1:
+                raise  # no savepoint to go back to (SQLite cannot race here), or we tried
+            # Another request created some of these meanwhile: they count as repeats now.
             seen = taken(ctx, shop.id, list(first))
-            if attempt == MAX_ATTEMPTS - 1:
-                raise
     created = {item.data.external_id: item for item in fresh}
     outcomes = []
     for order in orders:
@@ -124,6 +124,16 @@ def ingest(ctx: Ctx, shop: Shop, orders: Sequence[OrderIn], *,
             pk = new.pk if new is not None else seen[order.external_id]
             outcomes.append(Outcome(order.external_id, pk))
     return outcomes
+
+
+def _guard(ctx: Ctx) -> AbstractContextManager[object]:
+    """A savepoint to retry in, where another writer can take an external id between our
+    check and our insert (PostgreSQL). SQLite writers hold the write lock from the check on."""
+    return nullcontext() if _sqlite(ctx) else ctx.session.begin_nested()
+
+
+def _sqlite(ctx: Ctx) -> bool:
+    return ctx.session.get_bind().dialect.name == "sqlite"
 
 
 def taken(ctx: Ctx, shop_pk: int, external_ids: list[str]) -> dict[str, int]:
