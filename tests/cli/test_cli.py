@@ -123,9 +123,10 @@ def test_demo_seed_is_idempotent(database_file: Path) -> None:
     second_output = _invoke("demo", "seed")
     second = _counts(database_file)
     assert first == second
-    assert first["accounts"] == 5 and first["shops"] >= 1 and first["suppliers"] == 3
+    assert first["accounts"] == 6 and first["shops"] >= 1 and first["suppliers"] == 4
     assert first["bindings"] >= 1 and first["binding_applications"] >= 1
-    for login in ("admin", "merchant", "supplier", "supplier2", "newcomer"):
+    assert first["shop_orders"] == 6 and first["dispatch_orders"] >= 6
+    for login in ("admin", "merchant", "supplier", "supplier2", "supplier3", "newcomer"):
         assert f"sign in as {login} /" in first_output
     assert first_output.splitlines()[0] == second_output.splitlines()[0]
     engine = create_engine(f"sqlite:///{database_file}")
@@ -138,7 +139,8 @@ def test_demo_seed_is_idempotent(database_file: Path) -> None:
                                  .where(Account.__table__.c.is_admin))
     finally:
         engine.dispose()
-    assert statuses == {"supplier": "active", "supplier2": "active", "newcomer": "pending"}
+    assert statuses == {"supplier": "active", "supplier2": "active", "supplier3": "active",
+                        "newcomer": "pending"}
     assert admins == 1
 
 

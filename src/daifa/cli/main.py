@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from daifa.cli.catalog import catalog_app
+from daifa.cli.orders import orders_app
 from daifa.config import Settings, load_settings
 from daifa.context import Actor, Ctx
 from daifa.db.engine import make_engine
@@ -28,6 +29,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(demo_app, name="demo")
 app.add_typer(docs_app, name="docs")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(orders_app, name="orders")
 console = Console(stderr=True)
 
 EXIT_CODES = {404: 4, 409: 5, 422: 2, 401: 3, 403: 3, 429: 6}
@@ -114,7 +116,7 @@ def demo_seed() -> None:
 
     with command_ctx("cli:demo seed") as ctx:
         for line in seed(ctx):
-            console.print(line)
+            console.print(line, soft_wrap=True)
 
 
 @docs_app.command("states")
