@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from daifa.api.app import create_app
+from daifa.config import Settings
+from daifa.db.uow import Database
 from daifa.kit import ids
 from daifa.kit.clock import FrozenClock
 from tests import factories
@@ -244,3 +247,18 @@ def test_an_already_bound_supplier_spends_no_use(client: TestClient) -> None:
                supplier_id))
     token = factories.invitation(client, merchant, shop_id)["token"]
     _refused(client, owner, token, supplier_id, 409, "ALREADY_BOUND")
+
+
+@pytest.mark.parametrize("body", [None, {}, {"max_uses": 2}], ids=["no-body", "empty", "uses"])
+def test_the_default_lifetime_comes_from_the_settings(settings: Settings, db: Database,
+                                                      clock: FrozenClock,
+                                                      body: dict[str, object] | None) -> None:
+    shorter = create_app(settings.model_copy(update={"invitation_default_hours": 48}),
+                         clock=clock, database=db)
+    with TestClient(shorter) as client:
+        _, merchant, shop_id, _ = _world(client)
+        created = ok(client.post(f"/api/v1/shops/{shop_id}/invitations", json=body,
+                                 headers=merchant.headers), 201)
+        assert _at(created["expires_at"]) == clock.now() + timedelta(hours=48)
+        explicit = factories.invitation(client, merchant, shop_id, expires_in_hours=168)
+        assert _at(explicit["expires_at"]) == clock.now() + timedelta(hours=168)

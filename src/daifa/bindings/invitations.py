@@ -32,11 +32,14 @@ def invitation_url(ctx: Ctx, token: str) -> str:
 
 
 def create(ctx: Ctx, shop: Shop, data: InvitationIn) -> InvitationCreated:
+    """A new link; without a lifetime of its own it lives `invitation_default_hours`."""
     token = new_token("", TOKEN_BYTES)
+    hours = (data.expires_in_hours if "expires_in_hours" in data.model_fields_set
+             else ctx.settings.invitation_default_hours)
     invitation = Invitation(
         shop_pk=shop.id, token_digest=token_digest(token), hint=token[:6],
         status=InvitationStatus.ACTIVE, max_uses=data.max_uses, uses=0,
-        expires_at=ctx.now() + timedelta(hours=data.expires_in_hours),
+        expires_at=ctx.now() + timedelta(hours=hours),
         created_by=audit.actor_label(ctx), created_at=ctx.now(),
     )
     ctx.session.add(invitation)

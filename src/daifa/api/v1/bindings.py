@@ -37,8 +37,7 @@ def create_invitation(shop_id: str, body: InvitationIn | None = None,
     """A link and QR code a supplier can accept; expiring, use-limited, revocable."""
     with call.ctx() as ctx:
         shop = shops.owned(ctx, shop_id)
-        data = body or InvitationIn(expires_in_hours=ctx.settings.invitation_default_hours)
-        return invitations.create(ctx, shop, data)
+        return invitations.create(ctx, shop, body or InvitationIn())
 
 
 @router.get("/shops/{shop_id}/invitations", response_model=InvitationList)
