@@ -54,6 +54,7 @@ from daifa.kit.ids import check_char
 PRODUCTS = 20
 SKUS_PER_PRODUCT = 10
 SUPPLIERS = 5
+RAW_CHUNK = 1000
 PASSWORD = "bench password 1"
 PHONES = ["139" + f"{n:08d}" for n in range(0, 10_000_000, 7919)]
 
@@ -182,21 +183,23 @@ def server(settings: Settings) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def bench_batch(base: str, shop: Shop, batches: int, tag: str) -> float:
+def bench_batch(base: str, shop: Shop, batches: int, tag: str) -> tuple[float, float]:
+    """Orders/s of the best and of the median batch (other load on the machine only slows)."""
     rng = random.Random(11)
     bodies = [json.dumps({"orders": [order(f"{tag}-b{b}-{i}", shop.skus, rng)
                                      for i in range(1000)]}).encode() for b in range(batches)]
     headers = {**shop.headers, "content-type": "application/json"}
+    times = []
     with httpx.Client(base_url=base, timeout=120) as client:
         client.post(shop.base + "/orders:batch", content=bodies[0], headers=headers)  # warm-up
-        started = time.perf_counter()
         for body in bodies[1:]:
+            started = time.perf_counter()
             response = client.post(shop.base + "/orders:batch", content=body, headers=headers)
+            times.append(time.perf_counter() - started)
             items = response.json()["items"]
             assert response.status_code == 200 and all("order_id" in i for i in items), (
                 response.text[:500])
-        elapsed = time.perf_counter() - started
-    return (batches - 1) * 1000 / elapsed
+    return 1000 / min(times), 1000 / statistics.median(times)
 
 
 def bench_single(base: str, shop: Shop, total: int, clients: int, tag: str) -> tuple[
@@ -245,8 +248,9 @@ def rows_per_order(url: str) -> dict[str, float]:
     return counts
 
 
-def raw_sqlite(path: Path, orders: int, dispatch_per_order: int) -> float:
-    """The same rows per order with plain sqlite3 into the migrated schema, a commit each."""
+def raw_sqlite(path: Path, orders: int, dispatch_per_order: int) -> tuple[float, float]:
+    """The same rows per order with plain sqlite3 into the migrated schema, a commit each:
+    orders/s of the best and the median chunk of RAW_CHUNK orders."""
     upgrade(f"sqlite:///{path}")
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -267,8 +271,12 @@ def raw_sqlite(path: Path, orders: int, dispatch_per_order: int) -> float:
                  "supply_price_fen, price_tiers, stock, active, created_at, updated_at) VALUES "
                  "(1, 1, 'K', '', 0, 100, '[]', NULL, 1, '2026-01-01', '2026-01-01')")
     now = "2026-11-25 02:00:00.000000"
+    chunk_rates = []
     started = time.perf_counter()
     for n in range(orders):
+        if n and n % RAW_CHUNK == 0:
+            chunk_rates.append(RAW_CHUNK / (time.perf_counter() - started))
+            started = time.perf_counter()
         conn.execute("BEGIN")
         order_pk = conn.execute(
             "INSERT INTO shop_orders (shop_pk, external_id, status, buyer_name, buyer_phone, "
@@ -305,9 +313,8 @@ def raw_sqlite(path: Path, orders: int, dispatch_per_order: int) -> float:
                     "'S1-P1-1', 2, 100, 'product_rule', '{}', '[]', 0, 0)",
                     (dispatch_pk, line_pk))
         conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
     conn.close()
-    return orders / elapsed
+    return max(chunk_rates), statistics.median(chunk_rates)
 
 
 @contextlib.contextmanager
@@ -328,14 +335,14 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 def run_backend(name: str, url: str, args: argparse.Namespace, var_dir: Path) -> float:
     settings, shop = set_up(url, var_dir)
     with server(settings) as base:
-        rate = bench_batch(base, shop, args.batches, name)
-        print(f"  {name}: orders:batch {rate:,.0f} orders/s "
+        best, median = bench_batch(base, shop, args.batches, name)
+        print(f"  {name}: orders:batch {best:,.0f} orders/s best batch, {median:,.0f} median "
               f"(batches of 1,000 orders × 3 lines, by_product)")
         if args.single:
             per_s, p50, p99 = bench_single(base, shop, args.single, args.clients, name)
             print(f"  {name}: single POST /orders, {args.clients} clients: {per_s:,.0f} "
                   f"orders/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-    return rate
+    return best
 
 
 def main() -> None:
@@ -345,21 +352,23 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--raw-orders", type=int, default=20_000)
     args = parser.parse_args()
-    print("ingest:")
+    print(f"ingest (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         batch_rate = run_backend("sqlite", url, args, Path(tmp))
         shape = rows_per_order(url)
         per_order = max(1, round(shape["dispatch_orders"]))
-        raw = raw_sqlite(Path(tmp) / "raw.db", args.raw_orders, per_order)
+        raw, raw_median = raw_sqlite(Path(tmp) / "raw.db", args.raw_orders, per_order)
     print(f"  rows per order: {shape['order_lines']:.1f} lines, "
           f"{shape['dispatch_orders']:.2f} dispatch orders, "
-          f"{shape['dispatch_lines']:.1f} dispatch lines, plus events")
-    print(f"  raw sqlite3, same rows ({per_order} dispatch orders), one commit per order: "
-          f"{raw:,.0f} orders/s")
+          f"{shape['dispatch_lines']:.1f} dispatch lines, plus an event per order and per "
+          "dispatch order")
+    print(f"  raw sqlite3, the same rows ({per_order} dispatch orders), one commit per order: "
+          f"{raw:,.0f} orders/s best chunk of {RAW_CHUNK:,}, {raw_median:,.0f} median")
     share = batch_rate / raw
     verdict = "meets" if share >= 0.5 else "BELOW"
-    print(f"  orders:batch on SQLite = {share:.0%} of the raw rate — {verdict} the 50 % target")
+    print(f"  orders:batch on SQLite = {share:.0%} of the raw rate (best vs best) — {verdict} "
+          "the 50 % target")
     postgres = os.environ.get("DAIFA_BENCH_POSTGRES_URL") or os.environ.get(
         "DAIFA_TEST_POSTGRES_URL")
     if postgres:
