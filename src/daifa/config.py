@@ -31,6 +31,19 @@ class Settings(BaseSettings):
     password_profile: str = "rfc_9106_low_memory"
     worker_poll_seconds: float = 2.0
     sweep_interval_seconds: float = 60.0
+    # Outbound webhooks: private/loopback targets are refused unless allowed (tests, intranets).
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    # Inbound tracking webhooks: providers accepted at /api/v1/tracking/webhooks/{provider} and
+    # their HMAC secret (empty: one derived per provider from secret_key).
+    tracking_providers: list[str] = Field(default_factory=lambda: ["sandbox"])
+    tracking_webhook_secret: str = ""
+    after_sales_window_days: int = Field(default=7, ge=0)
+    # The sandbox tracking provider moves every parcel along on a schedule: minutes from
+    # shipping to 已揽收, then to 运输中, 派件中 and 已签收.
+    tracking_sandbox: bool = True
+    tracking_sandbox_minutes: list[int] = Field(default_factory=lambda: [30, 30, 120, 60],
+                                                min_length=4, max_length=4)
 
     def resolved_secret_key(self) -> str:
         """The configured secret, else one generated into var/ on first run and reused after."""

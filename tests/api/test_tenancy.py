@@ -54,6 +54,7 @@ class World:
     counterpart_shop: str  # bound to A's supplier
     invitation_token: str  # A's shop's, still active
     application_id: str  # from A's shop to A's supplier, pending
+    webhooks: dict[str, tuple[str, str]]  # outer param → A's (endpoint id, delivery id)
 
 
 def _key(client: TestClient, owner: factories.Person, kind: str, org: str) -> tuple[str, int]:
@@ -86,7 +87,18 @@ def _world(client: TestClient) -> World:
     application = ok(client.post(f"/api/v1/shops/{a.shop_id}/binding-applications",
                                  json={"supplier_id": a.supplier_id}, headers=a.person.headers),
                      201)
-    return World(a, b, partner_supplier, partner_shop, token, application["id"])
+    return World(a, b, partner_supplier, partner_shop, token, application["id"],
+                 {"shop_id": _webhook(client, a, "shops", a.shop_id),
+                  "supplier_id": _webhook(client, a, "suppliers", a.supplier_id)})
+
+
+def _webhook(client: TestClient, tenant: Tenant, kind: str, org: str) -> tuple[str, str]:
+    """A webhook endpoint of the org and one delivery to it (a queued ping)."""
+    base = f"/api/v1/{kind}/{org}/webhooks"
+    endpoint = ok(client.post(base, json={"url": "https://hooks.example.com/daifa"},
+                              headers=tenant.person.headers), 201)
+    ping = ok(client.post(f"{base}/{endpoint['id']}/test", headers=tenant.person.headers), 202)
+    return endpoint["id"], ping["id"]
 
 
 # --- values for path parameters ------------------------------------------------------------
@@ -98,14 +110,17 @@ def _real_inner(world: World, outer: str, name: str) -> str | None:
         return world.counterpart_supplier
     if name == "shop_id":
         return world.counterpart_shop
+    endpoint_id, delivery_id = world.webhooks[outer]
     values = {"token": world.invitation_token, "application_id": world.application_id,
-              "key_id": str(a.shop_key_id if outer == "shop_id" else a.supplier_key_id)}
+              "key_id": str(a.shop_key_id if outer == "shop_id" else a.supplier_key_id),
+              "endpoint_id": endpoint_id, "delivery_id": delivery_id}
     return values.get(name)
 
 
 MISSING_INNER = {"supplier_id": MISSING_SUPPLIER, "shop_id": MISSING_SHOP,
                  "token": "never-issued-" + "x" * 20, "application_id": str(uuid.UUID(int=7)),
-                 "key_id": "987654321"}
+                 "key_id": "987654321", "endpoint_id": str(uuid.UUID(int=7)),
+                 "delivery_id": str(uuid.UUID(int=7))}
 
 
 def _placeholder(schema: dict[str, Any]) -> str:
@@ -310,6 +325,14 @@ def test_tenant_a_still_sees_its_own_objects(client: TestClient, world: World) -
     assert [k["id"] for k in keys["items"]] == [a.shop_key_id]
     public = ok(client.get(f"/api/v1/invitations/{world.invitation_token}"))
     assert public["status"] == "active"
+    for outer, kind, org in (("shop_id", "shops", a.shop_id),
+                             ("supplier_id", "suppliers", a.supplier_id)):
+        endpoint_id, delivery_id = world.webhooks[outer]
+        ok(client.get(f"/api/v1/{kind}/{org}/webhook-deliveries/{delivery_id}",
+                      headers=a.person.headers))
+        assert [e["id"] for e in ok(client.get(f"/api/v1/{kind}/{org}/webhooks",
+                                               headers=a.person.headers))["items"]] \
+            == [endpoint_id]
 
 
 def test_a_strangers_view_of_a_supplier_is_the_public_profile(client: TestClient,

@@ -17,6 +17,7 @@ from daifa.api.v1 import (
     orders,
     shops,
     suppliers,
+    webhooks,
 )
 from daifa.config import Settings
 from daifa.db.engine import make_engine
@@ -36,7 +37,7 @@ Errors are `application/problem+json` with a stable `code`. Authenticate with
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
-                   dispatch_orders):
+                   dispatch_orders, webhooks):
         router.include_router(module.router)
     return router
 

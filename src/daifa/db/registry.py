@@ -13,8 +13,10 @@ from daifa.routing import models as routing_models
 from daifa.shipping import models as shipping_models
 from daifa.shops import models as shop_models
 from daifa.suppliers import models as supplier_models
+from daifa.tracking import models as tracking_models
+from daifa.webhooks import models as webhook_models
 
 MODULES = (audit_models, binding_models, catalog_models, dispatch_models, identity_models,
            idempotency_models, job_models, order_models, routing_models, shipping_models,
-           shop_models, supplier_models)
+           shop_models, supplier_models, tracking_models, webhook_models)
 metadata = Base.metadata

@@ -12,7 +12,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from daifa.bindings import applications, invitations
 from daifa.config import Settings
@@ -20,16 +20,36 @@ from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
+from daifa.webhooks import delivery as webhook_delivery
 
 log = logging.getLogger("daifa.worker")
-Handler = Callable[[Ctx, dict[str, Any]], None]
 Sweep = Callable[[Ctx], int]
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class IoJob(Generic[P, R]):
+    """A job whose middle step waits on the network. `prepare` reads (a read-only unit of
+    work; None means nothing to do), `perform` runs outside any transaction, so no SQLite write
+    lock is held while a remote server answers, and `record` writes the outcome in the unit of
+    work that also finishes the job."""
+
+    prepare: Callable[[Ctx, dict[str, Any]], P | None]
+    perform: Callable[[P], R]
+    record: Callable[[Ctx, P, R], None]
+
+
+Handler = Callable[[Ctx, dict[str, Any]], None] | IoJob[Any, Any]
 
 SWEEPS: dict[str, Sweep] = {
     "binding_applications.expire": applications.expire_due,
     "invitations.expire": invitations.expire_due,
 }
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {
+    webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,
+                                        webhook_delivery.record),
+}
 
 
 @dataclass
@@ -67,6 +87,9 @@ class Worker:
         try:
             if handler is None:
                 raise LookupError(f"no handler for job kind {kind!r}")
+            if isinstance(handler, IoJob):
+                self._run_io(handler, job_id, kind, payload)
+                return
             with self.db.unit_of_work() as session:
                 handler(self._ctx(session, kind), payload)
                 job = session.get_one(Job, job_id)
@@ -76,6 +99,18 @@ class Worker:
             with self.db.unit_of_work() as session:
                 jobs.fail(session.get_one(Job, job_id), self.clock.now(), repr(exc),
                           worker=self.name)
+
+    def _run_io(self, handler: IoJob[Any, Any], job_id: int, kind: str,
+                payload: dict[str, Any]) -> None:
+        from daifa.jobs.models import Job
+
+        with self.db.unit_of_work(write=False) as session:
+            work = handler.prepare(self._ctx(session, kind), payload)
+        outcome = None if work is None else handler.perform(work)
+        with self.db.unit_of_work() as session:
+            if work is not None:
+                handler.record(self._ctx(session, kind), work, outcome)
+            jobs.finish(session.get_one(Job, job_id), self.clock.now(), worker=self.name)
 
     def run_forever(self, *, once: bool = False) -> None:
         last_sweep = 0.0

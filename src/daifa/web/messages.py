@@ -55,6 +55,15 @@ MESSAGES: dict[str, str] = {
     "CSRF_FAILED": N_("This form has expired or did not come from this site. Reload the page "
                       "and try again."),
     "VALIDATION_FAILED": N_("Some fields are not valid: %(fields)s."),
+    "WEBHOOK_URL_INVALID": N_("Give an absolute http:// or https:// URL."),
+    "WEBHOOK_URL_NOT_ALLOWED": N_("Webhook URLs may not point at private, loopback or "
+                                  "link-local addresses."),
+    "WEBHOOK_EVENT_TYPE_INVALID": N_("Use * for every event, or event types such as "
+                                     "dispatch_order.shipped or dispatch_order.*."),
+    "WEBHOOK_ENDPOINT_DISABLED": N_("The webhook endpoint is disabled; enable it first."),
+    "TOO_MANY_WEBHOOK_ENDPOINTS": N_("Too many webhook endpoints; delete one first."),
+    "WEBHOOK_ENDPOINT_NOT_FOUND": N_("No such webhook endpoint."),
+    "WEBHOOK_DELIVERY_NOT_FOUND": N_("No such webhook delivery."),
 }
 
 
