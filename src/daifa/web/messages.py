@@ -49,6 +49,44 @@ MESSAGES: dict[str, str] = {
     "INVITATION_USED_UP": N_("This invitation has been used as often as the shop allowed."),
     "BINDING_NOT_FOUND": N_("There is no active binding between this shop and supplier."),
     "INVALID_TRANSITION": N_("Not possible in the current state (%(status)s)."),
+    # catalog
+    "PRODUCT_EXISTS": N_("A product with this product code already exists; edit it instead."),
+    "SKU_EXISTS": N_("This SKU code is already used by another of your products."),
+    "DUPLICATE_SKU_CODE": N_("The same SKU code appears more than once."),
+    "INVALID_PRICE_TIERS": N_("Quantity tiers start at 2 units and must increase from tier to "
+                              "tier, with prices of 0 or more."),
+    "PRODUCT_NOT_FOUND": N_("No such product."),
+    "SKU_NOT_FOUND": N_("No such SKU."),
+    "SUPPLIER_NOT_BOUND": N_("That supplier is not an active supplier bound to this shop; bind "
+                             "it first (invitation or application)."),
+    "SUPPLIER_SKU_NOT_FOUND": N_("That supplier has no active SKU with this code; check the "
+                                 "code in its product list."),
+    "DUPLICATE_SOURCE": N_("A SKU has at most one source per supplier."),
+    "UNREADABLE_FILE": N_("The file could not be read. Save it as .xlsx, or as CSV (UTF-8 or "
+                          "the GBK/GB18030 that Excel writes), and upload it again."),
+    "MISSING_COLUMNS": N_("The file lacks required columns: %(missing)s. Start from the "
+                          "template."),
+    "FILE_TOO_LARGE": N_("The file is too large (at most 10 MB); split it into several."),
+    # dispatch settings and rules
+    "DEFAULT_SUPPLIER_REQUIRED": N_("This needs a default supplier: whole-store mode sends "
+                                    "every line to it, and so does the fallback."),
+    "DUPLICATE_SUPPLIER": N_("A rule names each supplier once."),
+    "RULE_NOT_FOUND": N_("There is no such rule (any more)."),
+    # orders and dispatch orders
+    "ORDER_NOT_FOUND": N_("No such order."),
+    "LINE_NOT_FOUND": N_("The order has no such line; reload the page."),
+    "QUANTITY_EXCEEDS_REMAINING": N_("More units than still wait on that line (someone may "
+                                     "have assigned them meanwhile); reload the page."),
+    "NO_SOURCE": N_("That supplier has no SKU mapped to this one; add the source on the "
+                    "product's page first."),
+    "UNKNOWN_SKU": N_("The shop has no SKU with this code; add it to the catalog with a "
+                      "source first."),
+    "OUT_OF_STOCK": N_("The supplier's stock of this SKU is not enough."),
+    "TOO_MANY_DISPATCH_ORDERS": N_("An order can have at most 99 dispatch orders."),
+    "DISPATCH_ORDER_NOT_FOUND": N_("No such dispatch order."),
+    "SAME_SUPPLIER": N_("The dispatch order is already with that supplier."),
+    "OPEN_DISPATCH_ORDERS": N_("This supplier still has open dispatch orders from the shop; "
+                               "reassign or finish them first."),
     "SHOP_NOT_FOUND": N_("No such shop."),
     "NOT_FOUND": N_("Not found."),
     "FORBIDDEN": N_("You are not allowed to do that."),
@@ -83,6 +121,7 @@ def explain(exc: DaifaError, gettext: Callable[[str], str]) -> Explained:
         "min": MIN_PASSWORD,
         "status": exc.extra.get("current_status", "?"),
         "fields": exc.extra.get("fields", exc.detail),
+        "missing": ", ".join(str(m) for m in exc.extra.get("missing", [])) or exc.detail,
     }
     return Explained(exc.code, gettext(template) % values)
 

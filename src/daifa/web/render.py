@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from daifa import __version__
 from daifa.config import Settings
 from daifa.kit.clock import as_utc
-from daifa.web import i18n
+from daifa.web import forms, i18n
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -25,6 +25,15 @@ def format_time(value: datetime | None, zone: ZoneInfo) -> str:
     if value is None:
         return ""
     return as_utc(value).astimezone(zone).strftime(TIME_FORMAT)
+
+
+def format_fen(value: int | None) -> str:
+    """Money in fen as people read it: ¥1,234.50 (a minus sign before the ¥ when negative)."""
+    if value is None:
+        return ""
+    sign = "-" if value < 0 else ""
+    yuan, fen = divmod(abs(value), 100)
+    return f"{sign}¥{yuan:,}.{fen:02d}"
 
 
 def static_url(name: str) -> str:
@@ -42,6 +51,9 @@ def make_env(translations: gettext.GNUTranslations, zone: ZoneInfo) -> Environme
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["dt"] = lambda value: format_time(value, zone)
+    env.filters["yuan"] = format_fen
+    env.filters["yuan_input"] = forms.yuan_text
+    env.filters["tiers_text"] = forms.tiers_text
     env.globals["static"] = static_url
     env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
     env.globals["HTML_LANG"] = i18n.HTML_LANG

@@ -1,0 +1,42 @@
+"""The supplier's dispatch-order inbox across all its shops, and one dispatch order (read-only
+here). The recipient shows the region and a masked name and phone; sale prices never appear."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from daifa.dispatch import inbox
+from daifa.dispatch import service as dispatch
+from daifa.dispatch.states import DispatchStatus
+from daifa.suppliers import service as suppliers
+from daifa.web import forms
+from daifa.web.page import Page, page
+
+router = APIRouter()
+PAGE_SIZE = 20
+TABS = [DispatchStatus.ASSIGNED, DispatchStatus.ACCEPTED, DispatchStatus.PARTIALLY_SHIPPED,
+        DispatchStatus.CANCEL_REQUESTED, DispatchStatus.SHIPPED, DispatchStatus.DELIVERED,
+        DispatchStatus.COMPLETED, DispatchStatus.REJECTED, DispatchStatus.CANCELLED]
+
+
+@router.get("/suppliers/{supplier_id}/dispatch-orders")
+def inbox_page(supplier_id: str, status: str = "", cursor: str = "",
+               current: Page = Depends(page)) -> object:
+    chosen = DispatchStatus(status) if status in set(DispatchStatus) else None
+    with current.ctx() as ctx:
+        supplier = suppliers.owned(ctx, supplier_id)
+        found = dispatch.for_supplier(ctx, supplier, chosen, forms.cursor_key(cursor), PAGE_SIZE)
+        return current.render(
+            "inbox/list.html", supplier=supplier, items=found.items,
+            next_cursor=found.next_cursor(), first_shown=bool(cursor), status=chosen,
+            tabs=TABS, counts=inbox.status_counts(ctx, supplier),
+            shop_names=inbox.shop_names(ctx, (d.shop_id for d in found.items)))
+
+
+@router.get("/suppliers/{supplier_id}/dispatch-orders/{no}")
+def dispatch_order(supplier_id: str, no: str, current: Page = Depends(page)) -> object:
+    with current.ctx() as ctx:
+        supplier = suppliers.owned(ctx, supplier_id)
+        order, shop = inbox.for_supplier_one(ctx, supplier, no)
+        return current.render("inbox/detail.html", supplier=supplier, order=order, shop=shop,
+                              events=dispatch.timeline(ctx, order.dispatch_order_no))

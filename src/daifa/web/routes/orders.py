@@ -1,0 +1,170 @@
+"""A shop's orders: the filtered list (and the unassigned queue with bulk assignment), one
+order with its lines, dispatch orders, reasons and timeline, manual assignment, reassignment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form
+
+from daifa.bindings import service as bindings
+from daifa.catalog import mapping
+from daifa.context import Ctx
+from daifa.errors import ValidationFailed
+from daifa.kit.pagination import MAX_LIMIT
+from daifa.orders import service as orders
+from daifa.orders.schemas import AssignmentIn, BulkAssignmentIn
+from daifa.orders.states import OrderStatus
+from daifa.routing import assign
+from daifa.routing.reassign import reassign
+from daifa.shops import service as shops
+from daifa.shops.models import Shop
+from daifa.web import forms
+from daifa.web.page import Page, form_page, page
+from daifa.web.routes.shop_catalog import bound
+from daifa.web.security import safe_next
+from daifa.web.words import Words
+
+router = APIRouter()
+Text = Annotated[str, Form()]
+Texts = Annotated[list[str], Form()]
+PAGE_SIZE = 20
+
+
+@dataclass
+class Query:
+    """The list's filters as typed, kept in every link of the page."""
+
+    status: str = ""
+    supplier_id: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    unassigned: str = ""
+
+    def link(self, shop_id: str) -> str:
+        kept = {k: v for k, v in vars(self).items() if v}
+        return f"/shops/{shop_id}/orders" + (f"?{urlencode(kept)}" if kept else "")
+
+    def filters(self, zone: ZoneInfo) -> orders.Filters:
+        status = OrderStatus(self.status) if self.status in set(OrderStatus) else None
+        return orders.Filters(
+            status=status, supplier_id=self.supplier_id or None,
+            created_from=forms.day_start(self.date_from, zone),
+            created_to=forms.day_start(self.date_to, zone, plus_days=1),
+            unassigned=True if self.unassigned == "1" else None)
+
+
+def names(ctx: Ctx, shop: Shop) -> dict[str, str]:
+    """Supplier ID → name for every supplier the shop was ever bound to."""
+    return {b.supplier_id: b.supplier_name
+            for b in bindings.for_shop(ctx, shop, limit=MAX_LIMIT).items}
+
+
+@router.get("/shops/{shop_id}/orders")
+def order_list(shop_id: str, status: str = "", supplier_id: str = "", date_from: str = "",
+               date_to: str = "", unassigned: str = "", cursor: str = "",
+               current: Page = Depends(page)) -> object:
+    query = Query(status, supplier_id[:40], date_from[:10], date_to[:10], unassigned)
+    with current.ctx() as ctx:
+        shop = shops.owned(ctx, shop_id)
+        filters = orders.Filters(unassigned=True if unassigned == "1" else None)
+        with current.attempt(ctx, form="filters"):
+            filters = query.filters(current.console.zone)
+        found = orders.page(ctx, shop, filters, forms.cursor_key(cursor), PAGE_SIZE)
+        known = names(ctx, shop)
+        return current.render(
+            "orders/list.html", shop=shop, items=found.items, next_cursor=found.next_cursor(),
+            first_shown=bool(cursor), query=query, base=query.link(shop_id),
+            statuses=list(OrderStatus), names=known, suppliers=bound(ctx, shop),
+            words=Words(current.gettext, known), queue=unassigned == "1")
+
+
+@router.get("/shops/{shop_id}/orders/{order_id}")
+def order_detail(shop_id: str, order_id: str, current: Page = Depends(page)) -> object:
+    with current.ctx() as ctx:
+        shop = shops.owned(ctx, shop_id)
+        return current.render("orders/detail.html", **_detail(current, ctx, shop, order_id))
+
+
+def _detail(current: Page, ctx: Ctx, shop: Shop, order_id: str) -> dict[str, Any]:
+    order = orders.get(ctx, shop, order_id)
+    known = names(ctx, shop)
+    waiting = {line.sku_code for line in order.unassigned_lines}
+    return {"shop": shop, "order": order, "names": known, "suppliers": bound(ctx, shop),
+            "sources": mapping.sources_by_sku(ctx, shop, waiting) if waiting else {},
+            "words": Words(current.gettext, known)}
+
+
+def _assignments(line_id: list[str], supplier_id: list[str],
+                 quantity: list[str]) -> list[AssignmentIn]:
+    rows = forms.rows({"line_id": line_id, "supplier_id": supplier_id, "quantity": quantity})
+    wanted = [row for row in rows if row["supplier_id"] and row["quantity"] not in ("", "0")]
+    if not wanted:
+        raise ValidationFailed("pick a supplier and a quantity for at least one line",
+                               fields="supplier_id, quantity")
+    return [AssignmentIn.model_validate(row) for row in wanted]
+
+
+@router.post("/shops/{shop_id}/orders/{order_id}/assign")
+def assign_order(shop_id: str, order_id: str, line_id: Texts = [],  # noqa: B006
+                 supplier_id: Texts = [], quantity: Texts = [],  # noqa: B006
+                 current: Page = Depends(form_page)) -> object:
+    """Manual assignment: per line a supplier and a quantity; a line may be split by giving
+    several rows for it."""
+    with current.ctx(write=True) as ctx:
+        shop = shops.owned(ctx, shop_id)
+        with current.attempt(ctx, form="assign") as outcome:
+            order = assign.assign(ctx, shop, order_id,
+                                  _assignments(line_id, supplier_id, quantity))
+        if outcome.ok:
+            current.flash("success", current.gettext("Assigned; the order is now %(status)s.",
+                                                     status=order.status), form="assign")
+    return current.redirect(f"/shops/{shop_id}/orders/{order_id}#lines")
+
+
+@router.post("/shops/{shop_id}/bulk-assign")
+def bulk_assign(shop_id: str, supplier_id: Text = "", pick: Texts = [],  # noqa: B006
+                back: Text = "", current: Page = Depends(form_page)) -> object:
+    """Ticked waiting lines (`order_id:line_id:units`) of the queue, all to one supplier;
+    each order on its own, so one that fails does not stop the others."""
+    target = safe_next(back, f"/shops/{shop_id}/orders?unassigned=1")
+    with current.ctx(write=True) as ctx:
+        shop = shops.owned(ctx, shop_id)
+        with current.attempt(ctx, form="bulk") as outcome:
+            items = [BulkAssignmentIn.model_validate(
+                {"order_id": o, "line_id": line, "quantity": units, "supplier_id": supplier_id})
+                for o, line, units in (p.split(":", 2) for p in pick if p.count(":") == 2)]
+            if not items:
+                raise ValidationFailed("tick at least one line", fields="pick")
+            results = assign.assign_bulk(ctx, shop, items)
+        if outcome.ok:
+            done = [r for r in results if r.error is None]
+            current.flash("success", current.gettext("%(n)s orders assigned.", n=len(done)),
+                          form="bulk")
+            for r in results:
+                if r.error is not None:
+                    current.flash("error", current.gettext("Order %(id)s not assigned.",
+                                                           id=r.order_id),
+                                  code=r.error.code, form="bulk")
+    return current.redirect(target)
+
+
+@router.post("/shops/{shop_id}/dispatch-orders/{no}/reassign")
+def reassign_dispatch(shop_id: str, no: str, supplier_id: Text = "", reason: Text = "",
+                      order_id: Text = "", current: Page = Depends(form_page)) -> object:
+    """Move a dispatch order nobody accepted yet to another bound supplier."""
+    with current.ctx(write=True) as ctx:
+        shop = shops.owned(ctx, shop_id)
+        with current.attempt(ctx, form=f"reassign-{no}") as outcome:
+            moved = reassign(ctx, shop, no, supplier_id, reason.strip()[:500] or None)
+        if outcome.ok:
+            order_id = moved.order_id
+            current.flash("success", current.gettext(
+                "Dispatch order %(old)s reassigned: %(new)s goes to %(supplier)s.", old=no,
+                new=moved.dispatch_order_no, supplier=moved.supplier_id), form="dispatch")
+    path = f"/shops/{shop_id}/orders/{orders.parse_order_id(order_id) or ''}"
+    return current.redirect(f"{path}#dispatch" if orders.parse_order_id(order_id)
+                            else f"/shops/{shop_id}/orders")
