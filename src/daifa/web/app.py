@@ -13,7 +13,21 @@ from fastapi.staticfiles import StaticFiles
 from daifa.web.messages import explain
 from daifa.web.page import ConsoleError, SignInRequired
 from daifa.web.render import STATIC_DIR, Console
-from daifa.web.routes import admin, auth, home, invite, shops, suppliers, webhooks
+from daifa.web.routes import (
+    admin,
+    auth,
+    dispatch,
+    home,
+    inbox,
+    invite,
+    order_upload,
+    orders,
+    shop_catalog,
+    shops,
+    suppliers,
+    supply_catalog,
+    webhooks,
+)
 
 
 def _sign_in_required(_request: Request, exc: Exception) -> Response:
@@ -33,7 +47,8 @@ def _console_error(_request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     app.state.console = Console(app.state.hub.settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, auth, shops, suppliers, invite, admin, webhooks):
+    pages = (supply_catalog, shop_catalog, dispatch, orders, order_upload, inbox)
+    for module in (home, auth, shops, suppliers, invite, admin, webhooks, *pages):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(ConsoleError, _console_error)
