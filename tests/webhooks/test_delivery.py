@@ -9,19 +9,23 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event as sa_event
 
 from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
 from daifa.shipping import webhooks as signing
 from daifa.shipping.errors import WebhookSignatureInvalid
+from daifa.webhooks import service as webhooks
 from daifa.webhooks.delivery import Outgoing, perform
 from daifa.webhooks.errors import UnsafeSupplierPayload
+from daifa.webhooks.service import Emission
 from tests import factories
 from tests.api.support import assert_problem, ok
 from tests.webhooks.helpers import (
     deliveries,
     delivery_rows,
     emit,
+    hub_ctx_run,
     register,
     shop_pk,
     supplier_pk,
@@ -382,3 +386,27 @@ def test_private_targets_are_not_sent_to_unless_allowed(hook: Receiver) -> None:
     allowed = perform(Outgoing(delivery_pk=1, attempt=1, failures=0, url=hook.url, body=b"{}",
                                timeout=0.5, allow_private=True))
     assert allowed.succeeded and allowed.status_code == 200 and len(hook.received) == 1
+
+
+def test_emit_many_looks_up_endpoints_once(client: TestClient, merchant: factories.Person,
+                                              hook: Receiver) -> None:
+    register(client, merchant, hook.url + "/a", org_id=merchant.shops[0])
+    register(client, merchant, hook.url + "/b", org_id=merchant.shops[0])
+    pk = shop_pk(client, merchant.shops[0])
+    engine = client.app.state.hub.db.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        made = hub_ctx_run(client, lambda ctx: webhooks.emit_many(
+            ctx, [Emission(SHIPPED, {"n": n}, pk) for n in range(50)]))
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+    assert len(made) == 100
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1 and "FROM webhook_endpoints" in reads[0], reads
+    rows = delivery_rows(client)
+    assert [r.event_pk for r in rows] == sorted(r.event_pk for r in rows)

@@ -194,15 +194,12 @@ def emit_many(ctx: Ctx, emissions: Sequence[Emission]) -> list[WebhookDelivery]:
                            {e.supplier_pk for e in emissions} - {None})
     if not listeners:
         return []
-    made: list[WebhookDelivery] = []
-    for item in emissions:
-        targets = [row for row in listeners
-                   if ((row.shop_pk is not None and row.shop_pk == item.shop_pk)
-                       or (row.supplier_pk is not None and row.supplier_pk == item.supplier_pk))
-                   and rules.wants(row.event_types, item.event_type)]
-        if targets:
-            made += _write(ctx, item, targets)
-    return made
+    batch = [(item, [row for row in listeners
+                     if ((row.shop_pk is not None and row.shop_pk == item.shop_pk)
+                         or (row.supplier_pk is not None and row.supplier_pk == item.supplier_pk))
+                     and rules.wants(row.event_types, item.event_type)])
+             for item in emissions]
+    return _write(ctx, [(item, targets) for item, targets in batch if targets])
 
 
 def _listeners(ctx: Ctx, shop_pks: Iterable[int | None],
@@ -218,20 +215,25 @@ def _listeners(ctx: Ctx, shop_pks: Iterable[int | None],
         .order_by(WebhookEndpoint.id)))
 
 
-def _write(ctx: Ctx, item: Emission, targets: Sequence[WebhookEndpoint]
+def _write(ctx: Ctx, batch: Sequence[tuple[Emission, Sequence[WebhookEndpoint]]]
            ) -> list[WebhookDelivery]:
+    """One event row per emission and one delivery and job per target, in three flushes."""
+    if not batch:
+        return []
     now = ctx.now()
-    event_id = uuid.uuid4()
-    event = WebhookEvent(public_id=event_id, type=item.event_type, shop_pk=item.shop_pk,
-                         supplier_pk=item.supplier_pk, created_at=now,
-                         body=rules.envelope(str(event_id), item.event_type, now,
-                                             item.payload).decode())
-    ctx.session.add(event)
+    events = []
+    for item, _ in batch:
+        event_id = uuid.uuid4()
+        events.append(WebhookEvent(
+            public_id=event_id, type=item.event_type, shop_pk=item.shop_pk,
+            supplier_pk=item.supplier_pk, created_at=now,
+            body=rules.envelope(str(event_id), item.event_type, now, item.payload).decode()))
+    ctx.session.add_all(events)
     ctx.session.flush()
     made = [WebhookDelivery(public_id=uuid.uuid4(), event_pk=event.id, endpoint_pk=target.id,
                             status=DeliveryStatus.PENDING, attempts=0, failures=0,
                             next_attempt_at=now, created_at=now)
-            for target in targets]
+            for event, (_, targets) in zip(events, batch, strict=True) for target in targets]
     ctx.session.add_all(made)
     ctx.session.flush()
     for row in made:
@@ -248,4 +250,4 @@ def ping(ctx: Ctx, owner: Owner, endpoint_id: str) -> WebhookDelivery:
             "message": "daifa webhook test"}
     item = Emission(rules.PING, data, owner.pk if owner.kind == "shop" else None,
                     owner.pk if owner.kind == "supplier" else None)
-    return _write(ctx, item, [found])[0]
+    return _write(ctx, [(item, [found])])[0]
