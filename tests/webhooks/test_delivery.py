@@ -4,6 +4,8 @@ after 24 h, redelivery, disabled endpoints, event filtering, the delivery log.""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event as sa_event
 
+from daifa.config import Settings
 from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
 from daifa.shipping import webhooks as signing
@@ -410,3 +413,25 @@ def test_emit_many_looks_up_endpoints_once(client: TestClient, merchant: factori
     assert len(reads) == 1 and "FROM webhook_endpoints" in reads[0], reads
     rows = delivery_rows(client)
     assert [r.event_pk for r in rows] == sorted(r.event_pk for r in rows)
+
+
+def test_no_write_lock_is_held_while_an_endpoint_is_slow(client: TestClient,
+                                                         merchant: factories.Person,
+                                                         hook: Receiver, worker: Worker,
+                                                         settings: Settings) -> None:
+    """On SQLite a writer holds the one write lock: the POST happens outside any transaction,
+    so the API keeps writing while an endpoint takes its time."""
+    worker.settings = settings.model_copy(update={"webhook_timeout_seconds": 3.0})
+    endpoint, pk = _setup(client, merchant, hook)
+    hook.script(Reply(200, delay=1.0))
+    emit(client, SHIPPED, DATA, shop=pk)
+    sending = threading.Thread(target=worker.run_due_jobs)
+    sending.start()
+    while not hook.received:  # the POST has arrived and the endpoint is "thinking"
+        time.sleep(0.01)
+    started = time.monotonic()
+    factories.shop(client, merchant, name="写入不被阻塞")  # a write through the API
+    took = time.monotonic() - started
+    sending.join()
+    assert took < 0.8, took
+    assert _log(client, merchant, endpoint)["status"] == "succeeded"
