@@ -89,16 +89,31 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
 
 
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str, var_dir: Path) -> Settings:
     return Settings(database_url=database_url, secret_key="test-secret-key",
-                    base_url="http://testserver", var_dir=tmp_path,
+                    base_url="http://testserver", var_dir=var_dir,
                     password_profile="cheapest")
+
+
+# Building the app (routes, OpenAPI, console catalogs) costs far more than most tests, so one
+# app per distinct settings and database serves every test; each test gets its own clock.
+_APPS: dict[tuple[str, int], FastAPI] = {}
 
 
 @pytest.fixture
 def app(settings: Settings, db: Database, clock: FrozenClock) -> FastAPI:
-    return create_app(settings, clock=clock, database=db)
+    key = (settings.model_dump_json(), id(db))
+    built = _APPS.get(key)
+    if built is None:
+        built = _APPS[key] = create_app(settings, clock=clock, database=db)
+    built.state.hub.clock = clock
+    return built
 
 
 @pytest.fixture

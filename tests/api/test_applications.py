@@ -244,8 +244,10 @@ def test_approving_when_bound_by_invitation_meanwhile(client: TestClient) -> Non
     token = factories.invitation(client, pair.merchant, pair.shop_id)["token"]
     ok(client.post(f"/api/v1/invitations/{token}/accept", json={"supplier_id": pair.supplier_id},
                    headers=pair.owner.headers))
-    assert_problem(pair.answer(client, application["id"], "approve"), 409, "ALREADY_BOUND")
-    assert [a["status"] for a in pair.incoming(client)] == ["pending"]
+    # The invitation closed the open application, so there is nothing left to approve.
+    assert_problem(pair.answer(client, application["id"], "approve"), 409, "INVALID_TRANSITION")
+    assert [(a["status"], a["decision_reason"]) for a in pair.incoming(client)] == [
+        ("cancelled", "bound by invitation")]
     assert len(pair.bindings(client)) == 1
 
 
@@ -323,3 +325,4 @@ def test_an_overdue_application_reads_as_expired_before_any_sweep(
     clock.advance(timedelta(days=1))
     assert listed(status="pending") == []
     assert listed(status="expired") == [(overdue, "expired"), (fresh, "expired")]
+

@@ -128,7 +128,9 @@ def test_two_applications_for_one_pair(app: FastAPI, client: TestClient, db: Dat
             return c.post(f"/api/v1/shops/{shop_id}/binding-applications",
                           json={"supplier_id": sid}, headers=merchant.headers)
 
-        with rendezvous(db, "INSERT INTO binding_applications") as met:
+        # Both start together; the shop-row lock (PostgreSQL) or the write lock (SQLite) makes
+        # the second see the first's application, and the partial unique index backs it up.
+        with rendezvous(db, "SELECT suppliers.") as met:
             responses = race(app, apply, apply)
         _check_met(db, met)
         assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
@@ -196,3 +198,37 @@ def test_two_first_failed_sign_ins_for_one_login_both_count(app: FastAPI, client
 
         with db.unit_of_work() as session:
             assert session.get_one(LoginThrottle, login).failures == 2
+
+
+def _apply(shop_id: str, who: factories.Person, supplier_id: str) -> Request:
+    return lambda c: c.post(f"/api/v1/shops/{shop_id}/binding-applications",
+                            json={"supplier_id": supplier_id}, headers=who.headers)
+
+
+def test_two_applications_for_the_last_pending_place(app: FastAPI, client: TestClient,
+                                                     db: Database) -> None:
+    platform = factories.admin(client)
+    merchant = factories.person(client)
+    owner = factories.person(client)
+    limit = client.app.state.hub.settings.max_pending_applications  # type: ignore[attr-defined]
+    supplier_ids = [factories.supplier(client, owner, approve_with=platform)
+                    for _ in range(limit + 1)]
+    for _ in range(2):
+        shop_id = factories.shop(client, merchant)
+        for supplier_id in supplier_ids[:limit - 1]:
+            made = client.post(f"/api/v1/shops/{shop_id}/binding-applications",
+                               json={"supplier_id": supplier_id}, headers=merchant.headers)
+            assert made.status_code == 201, made.text
+        # Both start together (the Supplier ID lookup opens apply); the shop-row lock must
+        # then make the second count the first's application.
+        with rendezvous(db, "SELECT suppliers.") as met:
+            responses = race(app, _apply(shop_id, merchant, supplier_ids[-2]),
+                             _apply(shop_id, merchant, supplier_ids[-1]))
+        _check_met(db, met)
+        assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
+        assert_problem(next(r for r in responses if r.status_code == 409), 409,
+                       "TOO_MANY_PENDING_APPLICATIONS")
+        pending = ok(client.get(f"/api/v1/shops/{shop_id}/binding-applications",
+                                params={"status": "pending", "limit": 200},
+                                headers=merchant.headers))["items"]
+        assert len(pending) == limit

@@ -32,6 +32,7 @@ def apply(ctx: Ctx, shop: Shop, data: ApplicationIn) -> ApplicationOut:
     supplier = suppliers.resolve_reference(ctx, data.supplier_id)
     suppliers.require_active(supplier)
     bindings.ensure_unbound(ctx, shop, supplier)
+    _queue_behind_other_applications(ctx, shop)
     expire_due(ctx, shop=shop)
     _refuse_second_pending(ctx, shop, supplier)
     application = BindingApplication(
@@ -49,6 +50,25 @@ def apply(ctx: Ctx, shop: Shop, data: ApplicationIn) -> ApplicationOut:
                  to_status=ApplicationStatus.PENDING, reason=application.message or None,
                  data={"shop_id": shop.shop_id, "supplier_id": supplier.supplier_id})
     return to_out(application, shop, supplier)
+
+
+def _queue_behind_other_applications(ctx: Ctx, shop: Shop) -> None:
+    """Take the shop's row lock on PostgreSQL so two applications arriving together cannot
+    both pass the pending limit; SQLite writers are already one at a time (BEGIN IMMEDIATE)."""
+    ctx.session.execute(select(Shop.id).where(Shop.id == shop.id).with_for_update())
+
+
+def close_pending_for_pair(ctx: Ctx, shop: Shop, supplier: Supplier, reason: str) -> None:
+    """A pair bound another way needs no answer to its open application any more."""
+    pending = ctx.session.scalars(
+        select(BindingApplication).where(BindingApplication.shop_pk == shop.id,
+                                         BindingApplication.supplier_pk == supplier.id,
+                                         BindingApplication.status == ApplicationStatus.PENDING)
+    ).all()
+    for application in pending:
+        audit.fire(ctx, APPLICATION_TRANSITIONS, application, "cancel",
+                   subject=(SUBJECT, application.id), reason=reason, decided_at=ctx.now(),
+                   decision_reason=reason)
 
 
 def _refuse_second_pending(ctx: Ctx, shop: Shop, supplier: Supplier) -> None:

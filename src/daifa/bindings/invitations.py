@@ -9,6 +9,7 @@ import segno
 from sqlalchemy import select, update
 
 from daifa.audit import service as audit
+from daifa.bindings import applications
 from daifa.bindings import service as bindings
 from daifa.bindings.errors import (
     InvitationExpired,
@@ -115,6 +116,7 @@ def accept(ctx: Ctx, token: str, supplier_ref: str) -> Binding:
     _spend_use(ctx, invitation)
     binding = bindings.bind(ctx, shop, supplier, CreatedVia.INVITATION,
                             invitation_id=invitation.id)
+    applications.close_pending_for_pair(ctx, shop, supplier, "bound by invitation")
     audit.record(ctx, "invitation", invitation.id, "invitation.accepted",
                  data={"supplier_id": supplier.supplier_id, "uses": invitation.uses})
     if invitation.uses >= invitation.max_uses:
