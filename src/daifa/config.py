@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     password_profile: str = "rfc_9106_low_memory"
     worker_poll_seconds: float = 2.0
     sweep_interval_seconds: float = 60.0
+    # Fulfilment: hours a supplier has to accept a new dispatch order before it goes to a backup,
+    # and how many full recipients (API, labels) one supplier may see per day (Asia/Shanghai).
+    accept_within_hours: int = Field(default=24, ge=1)
+    recipient_reveals_per_day: int = Field(default=500, ge=0)
     # Outbound webhooks: private/loopback targets are refused unless allowed (tests, intranets).
     webhook_allow_private: bool = False
     webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30)

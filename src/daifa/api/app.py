@@ -14,8 +14,10 @@ from daifa.api.v1 import (
     catalog,
     dispatch_orders,
     dispatch_settings,
+    fulfilment,
     orders,
     shops,
+    supplier_fulfilment,
     suppliers,
     webhooks,
 )
@@ -37,7 +39,7 @@ Errors are `application/problem+json` with a stable `code`. Authenticate with
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
-                   dispatch_orders, webhooks):
+                   dispatch_orders, fulfilment, supplier_fulfilment, webhooks):
         router.include_router(module.router)
     return router
 

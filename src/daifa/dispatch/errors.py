@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from daifa.errors import Conflict, NotFound, ValidationFailed
+from daifa.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationFailed
 
 
 class DispatchOrderNotFound(NotFound):
@@ -16,3 +16,40 @@ class OpenDispatchOrders(Conflict):
 class SameSupplier(ValidationFailed):
     code = "SAME_SUPPLIER"
     title = "The dispatch order is already with that supplier"
+
+
+# --- the lifecycle (issue 4) -------------------------------------------------------------------
+
+class SupplierOnly(Forbidden):
+    code = "SUPPLIER_ONLY"
+    title = "Only the dispatch order's supplier can do this"
+
+
+class ShopOnly(Forbidden):
+    code = "SHOP_ONLY"
+    title = "Only the dispatch order's shop can do this"
+
+
+class DispatchOrderOnHold(Conflict):
+    code = "DISPATCH_ORDER_ON_HOLD"
+    title = "The dispatch order is on hold; release the hold first"
+
+
+class NotOnHold(Conflict):
+    code = "NOT_ON_HOLD"
+    title = "The dispatch order is not on hold"
+
+
+class HoldPlacedByShop(Forbidden):
+    code = "HOLD_PLACED_BY_SHOP"
+    title = "The shop placed this hold; only the shop can release it"
+
+
+class RecipientNotAvailable(Conflict):
+    code = "RECIPIENT_NOT_AVAILABLE"
+    title = "The recipient is shown only while the dispatch order is accepted or partially shipped"
+
+
+class RevealLimitReached(RateLimited):
+    code = "RECIPIENT_REVEAL_LIMIT"
+    title = "Daily limit of recipient reveals reached"

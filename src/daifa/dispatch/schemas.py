@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Recipient(BaseModel):
@@ -27,10 +27,24 @@ class DispatchLineOut(BaseModel):
                                   "the backups left")
 
 
+class ShipmentLineOut(BaseModel):
+    line_id: int = Field(description="The shop order's line")
+    sku_code: str
+    supplier_sku_code: str
+    quantity: int
+
+
 class Shipment(BaseModel):
-    carrier: str
-    tracking_no: str
-    lines: list[dict[str, Any]] = Field(default_factory=list)
+    """A parcel: the carrier's code and the normalised tracking number."""
+
+    shipment_id: int | None = Field(default=None, description="For tracking-number corrections")
+    carrier: str = Field(examples=["SF"])
+    carrier_name: str | None = Field(default=None, examples=["顺丰"])
+    tracking_no: str = Field(examples=["SF1234567890123"])
+    tracking_status: str | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    lines: list[ShipmentLineOut] = Field(default_factory=list)
 
 
 class DispatchOrderOut(BaseModel):
@@ -47,8 +61,84 @@ class DispatchOrderOut(BaseModel):
     lines: list[DispatchLineOut]
     shipments: list[Shipment] = Field(default_factory=list)
     recipient: Recipient
+    # The lifecycle (issue 4).
+    hold_reason: str | None = Field(default=None, description="address_problem, out_of_stock, "
+                                                              "awaiting_payment or other")
+    held_by: str | None = Field(default=None, description="shop or supplier")
+    late: bool = Field(default=False, description="Not all shipped by ship_by")
+    accepted_at: datetime | None = None
+    shipped_at: datetime | None = Field(default=None, description="When the last unit left")
+    delivered_at: datetime | None = None
+    completed_at: datetime | None = None
+    reject_reason: str | None = None
+    cancel_reason: str | None = None
+    cancel_requested_at: datetime | None = None
+    closed_at: datetime | None = Field(default=None, description="Rejected, expired or "
+                                                                 "cancelled at")
 
 
 class DispatchOrderList(BaseModel):
     items: list[DispatchOrderOut]
     next_cursor: str | None = None
+
+
+class RecipientAddress(BaseModel):
+    province: str
+    city: str
+    district: str
+    detail: str
+
+
+class FullRecipient(BaseModel):
+    """The buyer as the label needs it: for the supplier while accepted or partially shipped,
+    each reveal recorded."""
+
+    dispatch_order_no: str
+    name: str
+    phone: str = Field(description="As written in mainland China (13912345678), else E.164")
+    address: RecipientAddress
+    region: str
+    purpose: str
+    revealed_at: datetime
+
+
+# --- lifecycle requests (issue 4) -------------------------------------------------------------
+
+SupplierRejectReason = Literal["out_of_stock", "cannot_ship_region", "price_changed", "other"]
+HoldReasonIn = Literal["address_problem", "out_of_stock", "awaiting_payment", "other"]
+
+
+class _ActionIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class RejectIn(_ActionIn):
+    reason: SupplierRejectReason
+    note: str | None = Field(default=None, max_length=255)
+
+
+class CancelIn(_ActionIn):
+    reason: str = Field(min_length=1, max_length=255, examples=["buyer cancelled"])
+
+
+class NoteIn(_ActionIn):
+    note: str | None = Field(default=None, max_length=255)
+
+
+class HoldIn(_ActionIn):
+    reason: HoldReasonIn
+    note: str | None = Field(default=None, max_length=255)
+
+
+class BulkAcceptIn(_ActionIn):
+    dispatch_order_nos: list[str] = Field(min_length=1, max_length=500)
+
+
+class BulkAcceptItem(BaseModel):
+    dispatch_order_no: str
+    status: str | None = None
+    error: dict[str, str] | None = Field(default=None, description="{code, detail}")
+
+
+class BulkAcceptOut(BaseModel):
+    items: list[BulkAcceptItem]

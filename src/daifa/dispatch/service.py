@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, exists, insert, select
@@ -14,9 +14,10 @@ from daifa.audit import service as audit
 from daifa.audit.models import AuditEvent
 from daifa.audit.schemas import TimelineEntry
 from daifa.context import Ctx, Scope
+from daifa.dispatch import autoaccept, parcels
 from daifa.dispatch.errors import DispatchOrderNotFound, OpenDispatchOrders
 from daifa.dispatch.models import DispatchLine, DispatchOrder
-from daifa.dispatch.schemas import DispatchLineOut, DispatchOrderOut, Recipient
+from daifa.dispatch.schemas import DispatchLineOut, DispatchOrderOut, Recipient, Shipment
 from daifa.dispatch.states import DispatchStatus
 from daifa.kit.pagination import Page
 from daifa.orders import rules as order_rules
@@ -78,7 +79,7 @@ def create(ctx: Ctx, items: Sequence[NewDispatch], supplier_ids: Mapping[int, st
     if not items:
         return
     now = ctx.now()
-    accept_by = now + order_rules.ACCEPT_WITHIN
+    accept_by = now + timedelta(hours=ctx.settings.accept_within_hours)
     for item in items:
         item.no = order_rules.dispatch_order_no(now, item.order_pk, item.sequence)
         item.row = {
@@ -113,6 +114,7 @@ def create(ctx: Ctx, items: Sequence[NewDispatch], supplier_ids: Mapping[int, st
         ctx.session.execute(INSERT_EVENTS, created)
     else:
         events.extend(created)
+    autoaccept.after_create(ctx, items, supplier_ids, events)
 
 
 def _line_row(dispatch_pk: int, line: NewLine, supplier_ids: Mapping[int, str]) -> dict[str, Any]:
@@ -161,11 +163,19 @@ def lines_of(ctx: Ctx, dispatch_pks: Sequence[int]) -> dict[int, list[Row[Any]]]
     return found
 
 
+_LIFECYCLE_FIELDS = ("hold_reason", "held_by", "accepted_at", "shipped_at", "delivered_at",
+                     "completed_at", "reject_reason", "cancel_reason", "cancel_requested_at",
+                     "closed_at")
+
+
 def to_out(order: Any, lines: Sequence[Any], facts: OrderFacts, supplier_id: str, *,
-           for_shop: bool, numbers: Mapping[int, str] | None = None) -> DispatchOrderOut:
+           for_shop: bool, numbers: Mapping[int, str] | None = None,
+           shipments: Sequence[Shipment] = ()) -> DispatchOrderOut:
     """The API shape of a dispatch order (a row or entity with the dispatch_orders columns,
     and rows of its lines); `for_shop=False` (the supplier) drops the routing explanation."""
     return DispatchOrderOut(
+        **{name: getattr(order, name, None) for name in _LIFECYCLE_FIELDS},
+        late=bool(getattr(order, "late", False)), shipments=list(shipments),
         dispatch_order_no=order.dispatch_order_no, order_id=facts.order_id,
         shop_id=facts.shop_id, supplier_id=supplier_id, status=order.status,
         ship_by=order.ship_by, accept_by=order.accept_by, created_at=order.created_at,
@@ -218,7 +228,8 @@ def visible(ctx: Ctx, no: str) -> DispatchOrderOut:
         .where(DispatchOrder.id == order.reassigned_from_pk)).all()) if \
         order.reassigned_from_pk else {}
     return to_out(order, lines_of(ctx, [order.id])[order.id], _facts(shop, shop_order),
-                  supplier.supplier_id, for_shop=viewer == "shop", numbers=numbers)
+                  supplier.supplier_id, for_shop=viewer == "shop", numbers=numbers,
+                  shipments=parcels.of(ctx.session, [order.id])[order.id])
 
 
 def owned_by_shop(ctx: Ctx, shop: Shop, no: str) -> DispatchOrder:
@@ -255,6 +266,8 @@ def for_supplier(ctx: Ctx, supplier: Supplier, status: DispatchStatus | None,
         query = query.where(DispatchOrder.id < before)
     rows = ctx.session.execute(query.order_by(DispatchOrder.id.desc()).limit(limit)).all()
     lines = lines_of(ctx, [order.id for order, _, _ in rows])
+    sent = parcels.of(ctx.session, [order.id for order, _, _ in rows])
     return Page.of([(order.id, to_out(order, lines[order.id], _facts(shop, shop_order),
-                                      supplier.supplier_id, for_shop=False))
+                                      supplier.supplier_id, for_shop=False,
+                                      shipments=sent[order.id]))
                     for order, shop, shop_order in rows], limit)

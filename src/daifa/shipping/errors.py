@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from daifa.errors import Unauthenticated, ValidationFailed
+from daifa.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 
 
 class UnknownCarrier(ValidationFailed):
@@ -41,3 +41,25 @@ class WebhookSignatureInvalid(Unauthenticated):
 class WebhookTimestampStale(Unauthenticated):
     code = "WEBHOOK_TIMESTAMP_STALE"
     title = "Webhook timestamp outside the accepted window"
+
+
+# --- shipping dispatch orders (issue 4) ---------------------------------------------------------
+
+class TrackingNoInUse(Conflict):
+    code = "TRACKING_NO_IN_USE"
+    title = "This carrier's tracking number is already used by another dispatch order"
+
+
+class QuantityExceedsRemaining(Conflict):
+    code = "QUANTITY_EXCEEDS_REMAINING"
+    title = "More units than the line has left to ship"
+
+
+class LineNotInDispatchOrder(ValidationFailed):
+    code = "LINE_NOT_FOUND"
+    title = "The dispatch order has no line with that line_id"
+
+
+class ShipmentNotFound(NotFound):
+    code = "SHIPMENT_NOT_FOUND"
+    title = "No such shipment on this dispatch order"

@@ -1,0 +1,131 @@
+"""A supplier's fulfilment tools: spreadsheet shipping (template, upload with preview), bulk
+labels, bulk accept, the work queue and the auto-accept setting."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, File, Response, UploadFile
+
+from daifa.api.deps import Call, reader, writer
+from daifa.api.idempotency import JSON
+from daifa.catalog.errors import FileTooLarge
+from daifa.dispatch import recipient, workqueue
+from daifa.dispatch.schemas import BulkAcceptIn, BulkAcceptItem, BulkAcceptOut
+from daifa.shipping import sheets, upload
+from daifa.shipping.schemas import (
+    LabelsIn,
+    SupplierSettingsIn,
+    SupplierSettingsOut,
+    UploadOut,
+    UploadRow,
+    UploadSummary,
+    WorkQueue,
+)
+from daifa.suppliers import service as suppliers
+
+router = APIRouter(prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@router.get("/shipments/template.xlsx", response_class=Response,
+            responses={200: {"content": {XLSX: {}}}})
+def template_xlsx(supplier_id: str, lang: Literal["zh", "en"] = "zh",
+                  call: Call = Depends(reader)) -> Response:
+    """The shipping spreadsheet to fill in: ID columns as text, a carrier drop-down, help."""
+    with call.ctx() as ctx:
+        suppliers.owned(ctx, supplier_id)
+    return Response(sheets.template_xlsx(lang), media_type=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="shipments-template.xlsx"'})
+
+
+@router.get("/shipments/template.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def template_csv(supplier_id: str, lang: Literal["zh", "en"] = "zh",
+                 call: Call = Depends(reader)) -> Response:
+    """The header row as CSV in UTF-8 with a BOM (Chinese Excel opens it correctly)."""
+    with call.ctx() as ctx:
+        suppliers.owned(ctx, supplier_id)
+    return Response(sheets.template_csv(lang), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="shipments-template.csv"'})
+
+
+@router.post("/shipments:upload", response_model=UploadOut, response_model_exclude_none=True)
+def upload_shipments(supplier_id: str, file: UploadFile = File(...), dry_run: bool = False,
+                     call: Call = Depends(writer)) -> Response:
+    """CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX with `dispatch_order_no, carrier,
+    tracking_no[, sku_code, quantity]` (or 代发单号, 快递公司, 快递单号, SKU编码, 数量). Good rows
+    ship, bad rows come back with (column, reason); `dry_run=true` previews. Uploading the same
+    file again ships nothing twice: those rows say `already_shipped`."""
+    content = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise FileTooLarge(f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file")
+    with call.ctx() as ctx:
+        supplier = suppliers.owned(ctx, supplier_id)
+        outcome = upload.upload(ctx, supplier, content, file.filename, dry_run=dry_run)
+    out = UploadOut(
+        dry_run=outcome.dry_run,
+        summary=UploadSummary(rows=len(outcome.rows), shipped=outcome.count("shipped"),
+                              ready=outcome.count("ready"),
+                              already_shipped=outcome.count("already_shipped"),
+                              error=outcome.count("error"),
+                              dispatch_orders=outcome.dispatch_orders),
+        rows=[UploadRow.model_validate(upload.as_dict(row)) for row in outcome.rows])
+    return Response(out.model_dump_json(exclude_none=True), media_type=JSON)
+
+
+@router.post("/labels.pdf", response_class=Response,
+             responses={200: {"content": {PDF: {}}, "description": "one page per order"}})
+def bulk_labels(supplier_id: str, body: LabelsIn, call: Call = Depends(writer)) -> Response:
+    """Labels for many accepted dispatch orders in one PDF, in the order given; each is a
+    recorded recipient reveal. Numbers that are not this supplier's are 404, all named alike."""
+    with call.ctx() as ctx:
+        content = recipient.labels(ctx, suppliers.owned(ctx, supplier_id),
+                                   body.dispatch_order_nos)
+    return Response(content, media_type=PDF, headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": 'inline; filename="labels.pdf"'})
+
+
+@router.post("/dispatch-orders:accept", response_model=BulkAcceptOut)
+def bulk_accept(supplier_id: str, body: BulkAcceptIn,
+                call: Call = Depends(writer)) -> BulkAcceptOut:
+    """Accept many at once; each answers for itself (one refused does not stop the others)."""
+    with call.ctx() as ctx:
+        suppliers.owned(ctx, supplier_id)
+        results = workqueue.accept_many(ctx, body.dispatch_order_nos)
+    return BulkAcceptOut(items=[
+        BulkAcceptItem(dispatch_order_no=r.dispatch_order_no, status=r.status,
+                       error={"code": r.error_code, "detail": r.error_detail or ""}
+                       if r.error_code else None) for r in results])
+
+
+@router.get("/work-queue", response_model=WorkQueue)
+def work_queue(supplier_id: str, call: Call = Depends(reader)) -> WorkQueue:
+    """Dispatch orders waiting for the supplier: to accept, to ship, late, on hold, and cancel
+    requests to answer."""
+    with call.ctx() as ctx:
+        counts = workqueue.counts(ctx, suppliers.owned(ctx, supplier_id))
+    return WorkQueue(**counts.__dict__)
+
+
+@router.get("/settings", response_model=SupplierSettingsOut)
+def get_settings(supplier_id: str, call: Call = Depends(reader)) -> SupplierSettingsOut:
+    with call.ctx() as ctx:
+        supplier = suppliers.owned(ctx, supplier_id)
+        return SupplierSettingsOut(supplier_id=supplier.supplier_id,
+                                   auto_accept=supplier.auto_accept)
+
+
+@router.put("/settings", response_model=SupplierSettingsOut)
+def put_settings(supplier_id: str, body: SupplierSettingsIn,
+                 call: Call = Depends(writer)) -> SupplierSettingsOut:
+    """`auto_accept`: accept every new dispatch order at once (as the system, on the
+    timeline); those already waiting stay as they are."""
+    with call.ctx() as ctx:
+        supplier = workqueue.set_auto_accept(ctx, suppliers.owned(ctx, supplier_id),
+                                             body.auto_accept)
+        return SupplierSettingsOut(supplier_id=supplier.supplier_id,
+                                   auto_accept=supplier.auto_accept)

@@ -1,0 +1,151 @@
+"""Where a dispatch order's units go when it ends without shipping.
+
+Rejected or expired: each line goes to the next backup its routing stored (`backup_pks`) that is
+still active, bound, has a source for the SKU and the stock; the lines taken by one backup become
+one new dispatch order (reason `backup`, with why each earlier supplier was passed over). Lines
+with no backup left, and every line of a cancelled dispatch order, go back to the shop order as
+waiting units. Stock reserved by the old dispatch order is released first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Row, update
+
+from daifa.audit import service as audit
+from daifa.catalog import service as catalog
+from daifa.context import Ctx
+from daifa.dispatch import progress
+from daifa.dispatch import service as dispatch
+from daifa.dispatch.access import Target
+from daifa.orders.models import OrderLine, ShopOrder
+from daifa.orders.rules import MAX_DISPATCH_ORDERS_PER_ORDER
+from daifa.routing import snapshot
+from daifa.routing.assign import take_sequences
+from daifa.routing.rules import Decision, Reason, Snapshot, manual_choice
+
+REJECTED = "REJECTED"  # order line's unassigned_reason: its supplier rejected, no backup left
+CANCELLED = "CANCELLED"  # the shop cancelled the dispatch order
+
+
+@dataclass
+class Outcome:
+    """What became of the units: new dispatch orders (number → Supplier ID) and lines back."""
+
+    rerouted: dict[str, str] = field(default_factory=dict)
+    returned_line_ids: list[int] = field(default_factory=list)
+
+    def as_data(self) -> dict[str, Any]:
+        return {"rerouted_to": [{"dispatch_order_no": no, "supplier_id": supplier_id}
+                                for no, supplier_id in self.rerouted.items()],
+                "returned_line_ids": self.returned_line_ids}
+
+
+def release_stock(ctx: Ctx, lines: Sequence[Row[Any]]) -> None:
+    for line in sorted(lines, key=lambda line: line.supply_sku_pk):
+        left = line.quantity - line.shipped_quantity
+        if line.stock_reserved and left > 0:
+            catalog.release_stock(ctx, line.supply_sku_pk, left)
+
+
+def to_backups(ctx: Ctx, target: Target, why: str) -> Outcome:
+    """After a reject or expiry: lines to their next backups, the rest back to the order."""
+    old = target.order
+    lines = dispatch.lines_of(ctx, [old.id])[old.id]
+    release_stock(ctx, lines)
+    backups = {pk for line in lines for pk in line.backup_pks}
+    compiled = snapshot.build(ctx, old.shop_pk, {line.sku_code for line in lines},
+                              also_suppliers=backups)
+    chosen: dict[int, list[tuple[Row[Any], Decision]]] = {}
+    waiting: list[Row[Any]] = []
+    for line in lines:
+        decision = _next_backup(ctx, compiled.snap, line, old.supplier_pk, why)
+        if decision is None:
+            waiting.append(line)
+        else:
+            chosen.setdefault(decision.supplier_pk or 0, []).append((line, decision))
+    order = ctx.session.get_one(ShopOrder, old.order_pk)
+    if order.dispatch_count + len(chosen) > MAX_DISPATCH_ORDERS_PER_ORDER:
+        for pairs in chosen.values():  # no number left for a new dispatch order
+            waiting += [line for line, _ in pairs]
+        chosen = {}
+    outcome = Outcome()
+    if chosen:
+        outcome.rerouted = _create(ctx, order, old.id, old.ship_by, chosen,
+                                   compiled.supplier_ids)
+    give_back(ctx, target, waiting, REJECTED, why)
+    outcome.returned_line_ids = [line.line_pk for line in waiting]
+    # On the shop order's timeline: the rejecting supplier reads the dispatch order's own
+    # timeline and must not learn which supplier took over.
+    audit.record(ctx, "shop_order", old.order_pk, "shop_order.rerouted", reason=why,
+                 data={"dispatch_order_no": old.dispatch_order_no, **outcome.as_data()})
+    progress.settle(ctx, [old.order_pk], data={"dispatch_order_no": old.dispatch_order_no})
+    return outcome
+
+
+def _next_backup(ctx: Ctx, snap: Snapshot, line: Row[Any], rejected_by: int,
+                 why: str) -> Decision | None:
+    """The first backup of the line that can take it now (its stock reserved), or None."""
+    skipped: list[tuple[int, str]] = [(rejected_by, why)]
+    chain = [pk for pk in line.backup_pks if pk != rejected_by]
+    for index, supplier_pk in enumerate(chain):
+        choice = manual_choice(snap, line.sku_code, supplier_pk)
+        source = choice.source
+        if choice.supplier_pk is None or source is None:
+            skipped.append((supplier_pk, choice.reason))
+            continue
+        if source.tracked and not catalog.reserve_stock(ctx, source.supply_sku_pk,
+                                                        line.quantity):
+            skipped.append((supplier_pk, "out_of_stock"))
+            continue
+        basis = (line.routing or {}).get("basis") or line.reason
+        return Decision(supplier_pk, Reason.BACKUP.value, basis, tuple(skipped),
+                        tuple(chain[index + 1:]), source)
+    return None
+
+
+def _create(ctx: Ctx, order: ShopOrder, old_pk: int, ship_by: Any,
+            chosen: dict[int, list[tuple[Row[Any], Decision]]],
+            supplier_ids: dict[int, str]) -> dict[str, str]:
+    first = take_sequences(ctx, order, len(chosen))
+    items = []
+    for offset, (supplier_pk, pairs) in enumerate(sorted(chosen.items())):
+        item = dispatch.NewDispatch(order_pk=order.id, order_id=str(order.id),
+                                    shop_pk=order.shop_pk, supplier_pk=supplier_pk,
+                                    sequence=first + offset, ship_by=ship_by,
+                                    reassigned_from_pk=old_pk)
+        item.lines = [dispatch.NewLine(line.line_pk, line.sku_code, line.quantity, decision,
+                                       bool(decision.source and decision.source.tracked))
+                      for line, decision in pairs]
+        items.append(item)
+    dispatch.create(ctx, items, supplier_ids, event_reason=Reason.BACKUP.value)
+    return {item.no: supplier_ids.get(item.supplier_pk, "") for item in items}
+
+
+def give_back(ctx: Ctx, target: Target, lines: Sequence[Row[Any]], code: str,
+              why: str | None) -> None:
+    """The lines' units wait on the shop order again (reason `code`), in line order."""
+    total = 0
+    for line in sorted(lines, key=lambda line: line.line_pk):
+        units = line.quantity - line.shipped_quantity
+        if units <= 0:
+            continue
+        total += units
+        ctx.session.execute(
+            update(OrderLine).where(OrderLine.id == line.line_pk)
+            .values(assigned_quantity=OrderLine.assigned_quantity - units,
+                    unassigned_reason=code,
+                    routing={"reason": code, "supplier_id": target.supplier.supplier_id,
+                             "dispatch_order_no": target.no, "why": why})
+            .execution_options(synchronize_session=False))
+    if total:
+        ctx.session.execute(
+            update(ShopOrder).where(ShopOrder.id == target.order.order_pk)
+            .values(assigned_quantity=ShopOrder.assigned_quantity - total)
+            .execution_options(synchronize_session=False))
+        loaded = ctx.session.get(ShopOrder, target.order.order_pk)
+        if loaded is not None:
+            ctx.session.expire(loaded, ["assigned_quantity"])
