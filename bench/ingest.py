@@ -160,7 +160,7 @@ def order(external_id: str, skus: list[str], rng: random.Random) -> dict[str, An
 
 
 @contextlib.contextmanager
-def server(settings: Settings) -> Iterator[str]:
+def server(settings: Settings) -> Iterator[tuple[str, int]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -177,7 +177,7 @@ def server(settings: Settings) -> Iterator[str]:
                 if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
                     break
             time.sleep(0.05)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -236,6 +236,31 @@ def bench_single(base: str, shop: Shop, total: int, clients: int, tag: str) -> t
         raise SystemExit(f"{len(errors)} single posts failed, e.g. {errors[0]}")
     cuts = statistics.quantiles(latencies, n=100)
     return len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(base: str, shop: Shop, pid: int, count: int = 400) -> tuple[float, float]:
+    """Server CPU ms per request, one client: a single POST /orders and a trivial 404.
+
+    CPU time, unlike latency, hardly depends on what else the machine runs, so the ratio says
+    how heavy an order is next to the lightest request the server can answer."""
+    rng = random.Random(5)
+    headers = {**shop.headers, "content-type": "application/json"}
+    bodies = [json.dumps(order(f"cpu-{i}", shop.skus, rng)).encode() for i in range(count)]
+    with httpx.Client(base_url=base, timeout=30) as client:
+        started = _cpu_seconds(pid)
+        for body in bodies:
+            client.post(shop.base + "/orders", content=body, headers=headers)
+        post = (_cpu_seconds(pid) - started) / count * 1000
+        started = _cpu_seconds(pid)
+        for _ in range(count):
+            client.get("/api/v1/no-such-path")
+        trivial = (_cpu_seconds(pid) - started) / count * 1000
+    return post, trivial
 
 
 def rows_per_order(url: str) -> dict[str, float]:
@@ -334,7 +359,7 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 
 def run_backend(name: str, url: str, args: argparse.Namespace, var_dir: Path) -> float:
     settings, shop = set_up(url, var_dir)
-    with server(settings) as base:
+    with server(settings) as (base, pid):
         best, median = bench_batch(base, shop, args.batches, name)
         print(f"  {name}: orders:batch {best:,.0f} orders/s best batch, {median:,.0f} median "
               f"(batches of 1,000 orders × 3 lines, by_product)")
@@ -342,6 +367,9 @@ def run_backend(name: str, url: str, args: argparse.Namespace, var_dir: Path) ->
             per_s, p50, p99 = bench_single(base, shop, args.single, args.clients, name)
             print(f"  {name}: single POST /orders, {args.clients} clients: {per_s:,.0f} "
                   f"orders/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+            post, trivial = server_cpu(base, shop, pid)
+            print(f"  {name}: server CPU per request: single POST /orders {post:.2f} ms, a "
+                  f"trivial 404 {trivial:.2f} ms ({post / trivial:.1f}×)")
     return best
 
 
