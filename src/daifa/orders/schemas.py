@@ -14,6 +14,8 @@ from daifa.orders import rules
 MAX_LINES = 200
 MAX_BATCH = 1000
 MAX_QUANTITY = 100_000
+# ¥100 million a unit: line and order totals stay far inside 64-bit integers.
+MAX_UNIT_PRICE_FEN = 10**10
 
 
 def _phone(raw: str) -> str:
@@ -48,7 +50,8 @@ class LineIn(_In):
                                        "unassigned with reason UNKNOWN_SKU",
                            examples=["TEE-RED-M"])
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    unit_price_fen: int = Field(ge=0, description="The shop's sale price per unit, in fen")
+    unit_price_fen: int = Field(ge=0, le=MAX_UNIT_PRICE_FEN,
+                                description="The shop's sale price per unit, in fen")
 
 
 class OrderIn(_In):
