@@ -153,7 +153,8 @@ def test_ship_by_counts_from_payment_and_accept_by_from_receipt(client: TestClie
     order = w.order(order_body("A-1", paid_at="2026-11-24T20:00:00Z"))
     dispatch = order["dispatch_orders"][0]
     assert dispatch["ship_by"] == "2026-11-25T20:00:00Z"
-    assert dispatch["accept_by"] == (clock.now() + timedelta(hours=24)).strftime(
+    window = client.app.state.hub.settings.accept_within_hours  # type: ignore[attr-defined]
+    assert dispatch["accept_by"] == (clock.now() + timedelta(hours=window)).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     unpaid = w.order(order_body("A-2"))
     assert unpaid["ship_by"] == (clock.now() + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%SZ")
