@@ -25,7 +25,7 @@ from daifa.errors import DaifaError
 
 log = logging.getLogger("daifa.dispatch")
 BATCH = 500
-# Units still to leave the supplier: these can be late.
+# Units still to leave the supplier: these can be late (index: status, ship_by).
 LATE_STATUSES = (DispatchStatus.ASSIGNED.value, DispatchStatus.ACCEPTED.value,
                  DispatchStatus.PARTIALLY_SHIPPED.value)
 

@@ -8,12 +8,15 @@ supplier (which backup took a rejected order), the shop gets its own event.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_, select
+
 from daifa.context import Ctx
 from daifa.webhooks import service as webhooks
+from daifa.webhooks.models import WebhookEndpoint
 from daifa.webhooks.service import Emission
 
 # The table's action → the event type's last word.
@@ -55,9 +58,32 @@ def emit(ctx: Ctx, *, shop_pk: int | None, supplier_pk: int | None, what: str,
                   payload=data)
 
 
-def emit_many(ctx: Ctx, items: Sequence[tuple[int | None, int | None, str, dict[str, Any]]]
-              ) -> None:
+Item = tuple[int | None, int | None, str, dict[str, Any]]
+# Above this many events, first ask whether anybody listens at all: checking every payload
+# costs more than the question when nobody does (a big spreadsheet upload).
+ASK_FIRST = 50
+
+
+def emit_many(ctx: Ctx, items: Sequence[Item]) -> None:
     """(shop_pk, supplier_pk, what, data) each; one lookup of endpoints for all of them."""
-    if items:
-        webhooks.emit_many(ctx, [Emission(event_type(what), data, shop_pk, supplier_pk)
-                                 for shop_pk, supplier_pk, what, data in items])
+    if not items:
+        return
+    if len(items) > ASK_FIRST and not listening(
+            ctx, {shop for shop, _, _, _ in items if shop is not None},
+            {supplier for _, supplier, _, _ in items if supplier is not None}):
+        return
+    webhooks.emit_many(ctx, [Emission(event_type(what), data, shop_pk, supplier_pk)
+                             for shop_pk, supplier_pk, what, data in items])
+
+
+def listening(ctx: Ctx, shop_pks: Collection[int], supplier_pks: Collection[int]) -> bool:
+    """Whether any enabled webhook endpoint belongs to these shops or suppliers."""
+    owners = []
+    if shop_pks:
+        owners.append(WebhookEndpoint.shop_pk.in_(sorted(shop_pks)))
+    if supplier_pks:
+        owners.append(WebhookEndpoint.supplier_pk.in_(sorted(supplier_pks)))
+    return bool(owners) and ctx.session.scalar(
+        select(WebhookEndpoint.id).where(or_(*owners), WebhookEndpoint.enabled.is_(True),
+                                         WebhookEndpoint.deleted_at.is_(None)).limit(1)
+    ) is not None

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, insert
 
 from daifa.audit import service as audit
 from daifa.audit.models import AuditEvent
 from daifa.context import Ctx
+from daifa.dispatch.bulk import Driver
 from daifa.errors import InvalidTransition
 from daifa.kit.states import IllegalTransition, TransitionTable
 
@@ -44,31 +46,58 @@ def fire_many(ctx: Ctx, table: TransitionTable[S], entity: type[Any], moves: Seq
     kept once the caller's unit of work rolls back) when a move is illegal or was lost."""
     if not moves:
         return
+    targets: dict[tuple[str, str], str] = {}  # a batch has few kinds of move: look each up once
     for move in moves:
-        try:
-            move.target = table.next(table.states(move.current), move.action).target.value
-        except IllegalTransition as exc:
-            raise InvalidTransition(
-                f"cannot {move.action} a {table.machine.replace('_', ' ')} that is "
-                f"{move.current}", current_status=move.current) from exc
+        key = (move.current, move.action)
+        target = targets.get(key)
+        if target is None:
+            target = targets[key] = _target(table, move)
+        move.target = target
+    ctx.session.flush()  # events already added through the ORM keep their place in line
+    driver = Driver(ctx)
     groups: dict[tuple[str, ...], list[Move]] = {}
     for move in moves:
         groups.setdefault(tuple(sorted(move.values)), []).append(move)
-    rows = cast(Table, entity.__table__)
+    name = cast(Table, entity.__table__).name
     for columns, group in groups.items():
-        statement = (update(rows)
-                     .where(rows.c.id == bindparam("m_pk"), rows.c.status == bindparam("m_from"))
-                     .values(status=bindparam("m_to"),
-                             **{name: bindparam(f"m_{name}") for name in columns}))
-        params = [{"m_pk": m.pk, "m_from": m.current, "m_to": m.target,
-                   **{f"m_{name}": m.values[name] for name in columns}} for m in group]
-        result = ctx.session.execute(statement, params)
-        if result.rowcount != len(group):  # type: ignore[attr-defined]
+        sets = "".join(f", {column} = ?" for column in columns)
+        params = [(m.target, *(_value(driver, m.values[c]) for c in columns), m.pk, m.current)
+                  for m in group]
+        changed = driver.many(f"UPDATE {name} SET status = ?{sets} WHERE id = ? AND status = ?",
+                              params)
+        if changed != len(group):
             raise InvalidTransition(f"some {table.machine.replace('_', ' ')}s changed "
                                     "meanwhile; nothing was done, try again")
-    now, label, account = ctx.now(), audit.actor_label(ctx), ctx.actor.account_id
-    ctx.session.execute(INSERT_EVENTS, [
-        {"at": now, "actor": label, "actor_account_id": account, "subject_type": subject_type,
-         "subject_id": m.subject_id, "type": f"{table.machine}.{m.action}",
-         "from_status": m.current, "to_status": m.target, "reason": m.reason, "data": m.data}
-        for m in moves])
+    record_many(ctx, driver, [(subject_type, m.subject_id, f"{table.machine}.{m.action}",
+                               m.current, m.target, m.reason, m.data) for m in moves])
+
+
+def _target(table: TransitionTable[S], move: Move) -> str:
+    try:
+        return table.next(table.states(move.current), move.action).target.value
+    except (IllegalTransition, ValueError) as exc:
+        raise InvalidTransition(
+            f"cannot {move.action} a {table.machine.replace('_', ' ')} that is {move.current}",
+            current_status=move.current) from exc
+
+
+def _value(driver: Driver, value: Any) -> Any:
+    if isinstance(value, bool):
+        return driver.flag(value)
+    if isinstance(value, datetime):
+        return driver.time(value)
+    return value
+
+
+Event = tuple[str, str, str, str | None, str | None, str | None, dict[str, Any]]
+_INSERT_EVENT = ("INSERT INTO audit_events (at, actor, actor_account_id, subject_type, "
+                 "subject_id, type, from_status, to_status, reason, data) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {json})")
+
+
+def record_many(ctx: Ctx, driver: Driver, events: Sequence[Event]) -> None:
+    """Timeline rows (subject type, subject id, type, from, to, reason, data), all at now."""
+    at, label, account = driver.time(ctx.now()), audit.actor_label(ctx), ctx.actor.account_id
+    driver.many(_INSERT_EVENT, [
+        (at, label, account, kind, subject, type_, before, after, reason, driver.json(data))
+        for kind, subject, type_, before, after, reason, data in events])
