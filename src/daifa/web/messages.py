@@ -75,8 +75,8 @@ MESSAGES: dict[str, str] = {
     # orders and dispatch orders
     "ORDER_NOT_FOUND": N_("No such order."),
     "LINE_NOT_FOUND": N_("The order has no such line; reload the page."),
-    "QUANTITY_EXCEEDS_REMAINING": N_("More units than still wait on that line (someone may "
-                                     "have assigned them meanwhile); reload the page."),
+    "QUANTITY_EXCEEDS_REMAINING": N_("More units than that line has left to assign or ship "
+                                     "(someone may have done it meanwhile); reload the page."),
     "NO_SOURCE": N_("That supplier has no SKU mapped to this one; add the source on the "
                     "product's page first."),
     "UNKNOWN_SKU": N_("The shop has no SKU with this code; add it to the catalog with a "
@@ -87,6 +87,31 @@ MESSAGES: dict[str, str] = {
     "SAME_SUPPLIER": N_("The dispatch order is already with that supplier."),
     "OPEN_DISPATCH_ORDERS": N_("This supplier still has open dispatch orders from the shop; "
                                "reassign or finish them first."),
+    # fulfilment (issue 4)
+    "SUPPLIER_ONLY": N_("Only the dispatch order's supplier can do this."),
+    "SHOP_ONLY": N_("Only the dispatch order's shop can do this."),
+    "DISPATCH_ORDER_ON_HOLD": N_("The dispatch order is on hold; release the hold first."),
+    "NOT_ON_HOLD": N_("The dispatch order is not on hold (any more)."),
+    "HOLD_PLACED_BY_SHOP": N_("The shop placed this hold; only the shop can release it."),
+    "RECIPIENT_NOT_AVAILABLE": N_("The full recipient is shown only while the dispatch order is "
+                                  "accepted or partially shipped (now: %(status)s)."),
+    "RECIPIENT_REVEAL_LIMIT": N_("You have reached today's limit of %(limit)s looks at full "
+                                 "recipients. It starts again at midnight; until "
+                                 "then the masked name and region are shown."),
+    "UNKNOWN_CARRIER": N_("Unknown carrier: choose one from the list, or write its code or "
+                          "Chinese name (SF, 顺丰, 中通…)."),
+    "INVALID_TRACKING_NO": N_("A tracking number is 6 to 40 letters, digits or -."),
+    "TRACKING_NO_IN_USE": N_("This carrier's tracking number is already used by another "
+                             "dispatch order."),
+    "SHIPMENT_NOT_FOUND": N_("No such parcel on this dispatch order."),
+    "UNSUPPORTED_FILE": N_("This file cannot be read: save it in Excel or WPS as .xlsx, or as "
+                           "CSV (UTF-8 or GB18030), and upload it again."),
+    "SHEET_EMPTY": N_("The file has no rows to ship."),
+    "SHEET_HEADER_INVALID": N_("The first row must name the columns 代发单号 (dispatch_order_no), "
+                               "快递公司 (carrier) and 快递单号 (tracking_no); SKU编码 and 数量 "
+                               "only together. Missing: %(missing)s. Start from the template."),
+    "SHEET_TOO_LARGE": N_("Too many rows in one file; split it and upload the parts one after "
+                          "another."),
     "SHOP_NOT_FOUND": N_("No such shop."),
     "NOT_FOUND": N_("Not found."),
     "FORBIDDEN": N_("You are not allowed to do that."),
@@ -122,6 +147,7 @@ def explain(exc: DaifaError, gettext: Callable[[str], str]) -> Explained:
         "status": exc.extra.get("current_status", "?"),
         "fields": exc.extra.get("fields", exc.detail),
         "missing": ", ".join(str(m) for m in exc.extra.get("missing", [])) or exc.detail,
+        "limit": exc.extra.get("limit", "?"),
     }
     return Explained(exc.code, gettext(template) % values)
 

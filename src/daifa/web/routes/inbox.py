@@ -1,5 +1,6 @@
-"""The supplier's dispatch-order inbox across all its shops, and one dispatch order (read-only
-here). The recipient shows the region and a masked name and phone; sale prices never appear."""
+"""The supplier's dispatch-order inbox across all its shops. The recipient shows the region and a
+masked name and phone; sale prices never appear. One dispatch order, with what the supplier can
+do to it, is routes/fulfilment.py."""
 
 from __future__ import annotations
 
@@ -31,12 +32,3 @@ def inbox_page(supplier_id: str, status: str = "", cursor: str = "",
             next_cursor=found.next_cursor(), first_shown=bool(cursor), status=chosen,
             tabs=TABS, counts=inbox.status_counts(ctx, supplier),
             shop_names=inbox.shop_names(ctx, (d.shop_id for d in found.items)))
-
-
-@router.get("/suppliers/{supplier_id}/dispatch-orders/{no}")
-def dispatch_order(supplier_id: str, no: str, current: Page = Depends(page)) -> object:
-    with current.ctx() as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        order, shop = inbox.for_supplier_one(ctx, supplier, no)
-        return current.render("inbox/detail.html", supplier=supplier, order=order, shop=shop,
-                              events=dispatch.timeline(ctx, order.dispatch_order_no))

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form
 from daifa.bindings import service as bindings
 from daifa.catalog import mapping
 from daifa.context import Ctx
+from daifa.dispatch import console_queries
 from daifa.errors import ValidationFailed
 from daifa.kit.pagination import MAX_LIMIT
 from daifa.orders import service as orders
@@ -26,6 +27,7 @@ from daifa.web import forms
 from daifa.web.page import Page, form_page, page
 from daifa.web.routes.shop_catalog import bound
 from daifa.web.security import safe_next
+from daifa.web.shipping_words import HOLD_CHOICES, ShippingWords
 from daifa.web.words import Words
 
 router = APIRouter()
@@ -95,7 +97,10 @@ def _detail(current: Page, ctx: Ctx, shop: Shop, order_id: str) -> dict[str, Any
     waiting = {line.sku_code for line in order.unassigned_lines}
     return {"shop": shop, "order": order, "names": known, "suppliers": bound(ctx, shop),
             "sources": mapping.sources_by_sku(ctx, shop, waiting) if waiting else {},
-            "words": Words(current.gettext, known)}
+            "words": Words(current.gettext, known),
+            # the dispatch orders' parcels, cancel and hold (fulfilment/_shop_do.html)
+            "parcels": console_queries.parcels_of_order(ctx, shop, order.order_id),
+            "ship_words": ShippingWords(current.gettext), "hold_choices": HOLD_CHOICES}
 
 
 def _assignments(line_id: list[str], supplier_id: list[str],
