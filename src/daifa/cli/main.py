@@ -12,6 +12,7 @@ from rich.console import Console
 
 from daifa.cli.catalog import catalog_app
 from daifa.cli.orders import orders_app
+from daifa.cli.shipments import shipments_app
 from daifa.config import Settings, load_settings
 from daifa.context import Actor, Ctx
 from daifa.db.engine import make_engine
@@ -29,6 +30,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(demo_app, name="demo")
 app.add_typer(docs_app, name="docs")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(shipments_app, name="shipments")
 app.add_typer(orders_app, name="orders")
 console = Console(stderr=True)
 

@@ -139,6 +139,14 @@ def _collector_paused() -> Iterator[None]:
 
 def ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], *,
               dry_run: bool = False, progress: Progress | None = None) -> Outcome:
+    """Check parsed rows against the database and ship the good ones (`progress(n)` is
+    called as rows are checked)."""
+    with _collector_paused():
+        return _ship_rows(ctx, supplier, rows, dry_run, progress)
+
+
+def _ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], dry_run: bool,
+               progress: Progress | None) -> Outcome:
     good = [row for row in rows if row.ok]
     orders = db.load_orders(ctx, supplier.id, {_no(row) for row in good})
     parcels = db.load_parcels(ctx, {(row.carrier_code or "", row.tracking_no or "")
