@@ -19,6 +19,7 @@ from daifa.api.v1 import (
     shops,
     supplier_fulfilment,
     suppliers,
+    tracking,
     webhooks,
 )
 from daifa.config import Settings
@@ -39,7 +40,8 @@ Errors are `application/problem+json` with a stable `code`. Authenticate with
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
-                   dispatch_orders, fulfilment, supplier_fulfilment, webhooks):
+                   dispatch_orders, fulfilment, supplier_fulfilment, webhooks,
+                   tracking):
         router.include_router(module.router)
     return router
 

@@ -20,6 +20,8 @@ from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
+from daifa.tracking import closing, sandbox
+from daifa.tracking import service as tracking
 from daifa.webhooks import delivery as webhook_delivery
 
 log = logging.getLogger("daifa.worker")
@@ -45,10 +47,14 @@ Handler = Callable[[Ctx, dict[str, Any]], None] | IoJob[Any, Any]
 SWEEPS: dict[str, Sweep] = {
     "binding_applications.expire": applications.expire_due,
     "invitations.expire": invitations.expire_due,
+    "tracking.sandbox": sandbox.advance,
+    "tracking.deliver_due": closing.deliver_due,
+    "tracking.complete_due": closing.complete_due,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,
                                         webhook_delivery.record),
+    tracking.PROCESS_JOB: tracking.process,
 }
 
 

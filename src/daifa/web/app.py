@@ -26,6 +26,7 @@ from daifa.web.routes import (
     shops,
     suppliers,
     supply_catalog,
+    tracking,
     webhooks,
 )
 
@@ -48,7 +49,7 @@ def install(app: FastAPI) -> None:
     app.state.console = Console(app.state.hub.settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = (supply_catalog, shop_catalog, dispatch, orders, order_upload, inbox)
-    for module in (home, auth, shops, suppliers, invite, admin, webhooks, *pages):
+    for module in (home, auth, shops, suppliers, invite, admin, webhooks, tracking, *pages):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(ConsoleError, _console_error)
