@@ -17,17 +17,21 @@ from daifa.web.routes import (
     admin,
     auth,
     dispatch,
+    fulfilment,
     home,
     inbox,
     invite,
     order_upload,
     orders,
+    shipping_upload,
     shop_catalog,
+    shop_fulfilment,
     shops,
     suppliers,
     supply_catalog,
     tracking,
     webhooks,
+    work,
 )
 
 
@@ -49,7 +53,9 @@ def install(app: FastAPI) -> None:
     app.state.console = Console(app.state.hub.settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = (supply_catalog, shop_catalog, dispatch, orders, order_upload, inbox)
-    for module in (home, auth, shops, suppliers, invite, admin, webhooks, tracking, *pages):
+    fulfilment_pages = (work, fulfilment, shipping_upload, shop_fulfilment)
+    for module in (home, auth, shops, suppliers, invite, admin, webhooks, tracking, *pages,
+                   *fulfilment_pages):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(ConsoleError, _console_error)
