@@ -70,10 +70,10 @@ def test_partial_shipments_racing_never_overship(app: FastAPI, client: TestClien
         no, line = accepted["dispatch_order_no"], accepted["lines"][0]["line_id"]
         with rendezvous(db, DECIDING) as met:
             responses = race(
-                app, lambda c, n=no, i=index: ship(c, r.first, n, "SF", f"SF3{i:012d}",
-                                                   [(line, 2)]),
-                lambda c, n=no, i=index: ship(c, r.first, n, "SF", f"SF4{i:012d}",
-                                              [(line, 2)]))
+                app, lambda c, n=no, i=index, x=line: ship(c, r.first, n, "SF",
+                                                           f"SF3{i:012d}", [(x, 2)]),
+                lambda c, n=no, i=index, x=line: ship(c, r.first, n, "SF", f"SF4{i:012d}",
+                                                      [(x, 2)]))
         _met(db, met)
         _, problem = _one_409(responses, "QUANTITY_EXCEEDS_REMAINING")
         assert problem["remaining"] == 1
@@ -92,7 +92,7 @@ def test_ship_against_cancel(app: FastAPI, client: TestClient, db: Database) -> 
                 app, lambda c, n=no, i=index: ship(c, r.first, n, "SF", f"SF5{i:012d}"),
                 lambda c, n=no: act(c, r.w, n, "cancel", {"reason": "buyer cancelled"}))
         _met(db, met)
-        winner, problem = _one_409([shipped, cancelled])
+        _, problem = _one_409([shipped, cancelled])
         final = r.get(no)["status"]
         assert final in ("shipped", "cancel_requested")
         assert problem["current_status"] == final
@@ -128,6 +128,20 @@ def test_reassign_against_accept(app: FastAPI, client: TestClient, db: Database)
             assert problem["current_status"] == "cancelled"
 
 
+def _racers(app: FastAPI, r: Any, worker: Worker, start: threading.Barrier,
+            no: str) -> tuple[Any, Any]:
+    def accept() -> httpx.Response:
+        with TestClient(app) as own:
+            start.wait(timeout=10)
+            return act(own, r.first, no, "accept")
+
+    def sweep() -> int:
+        start.wait(timeout=10)
+        return worker.run_sweeps()["dispatch_orders.expire"]
+
+    return accept, sweep
+
+
 def test_accept_against_the_acceptance_deadline_sweep(app: FastAPI, client: TestClient,
                                                       db: Database, settings: Settings,
                                                       clock: FrozenClock) -> None:
@@ -140,16 +154,7 @@ def test_accept_against_the_acceptance_deadline_sweep(app: FastAPI, client: Test
         no = dispatch["dispatch_order_no"]
         clock.advance(timedelta(hours=25))
         start = threading.Barrier(2)
-
-        def accept() -> httpx.Response:
-            with TestClient(app) as own:
-                start.wait(timeout=10)
-                return act(own, r.first, no, "accept")
-
-        def sweep() -> int:
-            start.wait(timeout=10)
-            return worker.run_sweeps()["dispatch_orders.expire"]
-
+        accept, sweep = _racers(app, r, worker, start, no)
         with rendezvous(db, DECIDING) as met, ThreadPoolExecutor(max_workers=2) as pool:
             accepted_future, swept_future = pool.submit(accept), pool.submit(sweep)
             accepted, swept = accepted_future.result(60), swept_future.result(60)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from daifa.dispatch.models import RecipientReveal
 from daifa.kit.clock import FrozenClock
 from tests.api.support import assert_problem, ok
-from tests.shipping.test_labels import page_count
 from tests.fulfilment.helpers import Routed, act, routed, ship, timeline_types
+from tests.shipping.test_labels import page_count
 
 
 def reveal(client: TestClient, r: Routed, no: str, purpose: str = "contact",

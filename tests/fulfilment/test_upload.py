@@ -168,7 +168,7 @@ def test_shape_warnings_ride_along_with_shipped_rows(client: TestClient) -> None
 def test_whole_file_problems_are_422(client: TestClient) -> None:
     r = routed(client)
     assert_problem(upload(client, r, b"", "a.csv"), 422, "SHEET_EMPTY")
-    assert_problem(upload(client, r, "a,b\n1,2\n".encode(), "a.csv"), 422,
+    assert_problem(upload(client, r, b"a,b\n1,2\n", "a.csv"), 422,
                    "SHEET_HEADER_INVALID")
     assert_problem(upload(client, r, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "a.xls"), 422,
                    "UNSUPPORTED_FILE")
