@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     password_profile: str = "rfc_9106_low_memory"
     worker_poll_seconds: float = 2.0
+    embedded_worker: bool = False  # `daifa serve --with-worker` sets it
     sweep_interval_seconds: float = 60.0
     # Fulfilment: hours a supplier has to accept a new dispatch order before it goes to a backup,
     # and how many full recipients (API, labels) one supplier may see per day (Asia/Shanghai).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from daifa import __version__
-from daifa.api import problems
+from daifa.api import embedded, problems
 from daifa.api.deps import Hub
 from daifa.api.v1 import (
     admin,
@@ -50,7 +50,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                database: Database | None = None) -> FastAPI:
     passwords.use_profile(settings.password_profile)
     app = FastAPI(title="daifa", version=__version__, description=DESCRIPTION,
-                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
+                  lifespan=embedded.lifespan)
     app.state.hub = Hub(settings=settings,
                         db=database or Database(make_engine(settings.database_url)),
                         clock=clock or SystemClock())

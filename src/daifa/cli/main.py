@@ -71,12 +71,18 @@ def _safe_url(settings: Settings) -> str:
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
-          reload: bool = False) -> None:
+          reload: bool = False,
+          with_worker: bool = typer.Option(False, help="Also run the background worker in this "
+                                                       "process (single-machine SQLite).")) -> None:
     """Serve the API and the console."""
+    import os
+
     import uvicorn
 
     from daifa.api.logs import uvicorn_log_config
 
+    if with_worker:
+        os.environ["DAIFA_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
     settings = load_settings()
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
     uvicorn.run("daifa.api.asgi:build", host=host, port=port, workers=workers, reload=reload,

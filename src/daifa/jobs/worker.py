@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from daifa.bindings import applications, invitations
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
+from daifa.dispatch import deadlines
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
 from daifa.tracking import closing, sandbox
@@ -47,6 +49,8 @@ Handler = Callable[[Ctx, dict[str, Any]], None] | IoJob[Any, Any]
 SWEEPS: dict[str, Sweep] = {
     "binding_applications.expire": applications.expire_due,
     "invitations.expire": invitations.expire_due,
+    "dispatch_orders.expire": deadlines.expire_due,
+    "dispatch_orders.mark_late": deadlines.mark_late_due,
     "tracking.sandbox": sandbox.advance,
     "tracking.deliver_due": closing.deliver_due,
     "tracking.complete_due": closing.complete_due,
@@ -118,9 +122,12 @@ class Worker:
                 handler.record(self._ctx(session, kind), work, outcome)
             jobs.finish(session.get_one(Job, job_id), self.clock.now(), worker=self.name)
 
-    def run_forever(self, *, once: bool = False) -> None:
+    def run_forever(self, *, once: bool = False,
+                    stop: threading.Event | None = None) -> None:
+        """Sweep every `sweep_interval_seconds`, run due jobs, sleep when idle; until `stop`."""
+        stop = stop or threading.Event()
         last_sweep = 0.0
-        while True:
+        while not stop.is_set():
             if time.monotonic() - last_sweep >= self.settings.sweep_interval_seconds or once:
                 swept = self.run_sweeps()
                 last_sweep = time.monotonic()
@@ -130,4 +137,4 @@ class Worker:
             if once:
                 return
             if not ran:
-                time.sleep(self.settings.worker_poll_seconds)
+                stop.wait(self.settings.worker_poll_seconds)
