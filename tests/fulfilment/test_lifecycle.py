@@ -206,3 +206,31 @@ def test_auto_accept_accepts_new_dispatch_orders_as_the_system(client: TestClien
                              headers=r.w.headers))["items"]
     assert [(e["type"], e["actor"], e["reason"]) for e in timeline][1] == (
         "dispatch_order.accept", "system:auto_accept", "auto_accept")
+
+
+def test_shop_order_status_follows_through_release_and_manual_assignment(
+        client: TestClient) -> None:
+    r = routed(client)
+    tee, mug = r.w.suppliers
+    r.w.rule("products", "TEE", tee)
+    r.w.rule("products", "MUG", mug)
+    created = r.order("M-1", ("TEE-RED", 2), ("MUG-1", 1))
+    order_id = created["order_id"]
+    first, second = created["dispatch_orders"]
+    ok(act(client, tee, first["dispatch_order_no"], "accept"))
+    ok(ship(client, tee, first["dispatch_order_no"], "SF", "SF1234567890123"))
+    assert r.shop_order(order_id)["status"] == "partially_shipped"
+    ok(act(client, mug, second["dispatch_order_no"], "reject", {"reason": "out_of_stock"}))
+    waiting = r.shop_order(order_id)
+    assert waiting["status"] == "partially_assigned"
+    line_id = waiting["unassigned_lines"][0]["line_id"]
+    assigned = ok(client.post(r.w.url(f"/orders/{order_id}/assign"), json={"assignments": [
+        {"line_id": line_id, "supplier_id": mug.supplier_id, "quantity": 1}]},
+        headers=r.w.headers))
+    assert assigned["status"] == "partially_shipped"
+    third = next(d for d in assigned["dispatch_orders"] if d["status"] == "assigned")
+    ok(act(client, mug, third["dispatch_order_no"], "accept"))
+    ok(ship(client, mug, third["dispatch_order_no"], "ZTO", "73123456789012"))
+    done = r.shop_order(order_id)
+    assert done["status"] == "shipped"
+    assert [len(d["shipments"]) for d in done["dispatch_orders"]] == [1, 0, 1]

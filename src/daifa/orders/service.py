@@ -16,8 +16,10 @@ from sqlalchemy import Row, Select, Table, bindparam, exists, select
 
 from daifa.audit import service as audit
 from daifa.context import Ctx, Scope
+from daifa.dispatch import parcels
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
+from daifa.dispatch.schemas import Shipment
 from daifa.kit import ids
 from daifa.kit.pagination import Page
 from daifa.orders.errors import OrderNotFound
@@ -145,7 +147,7 @@ def echo_out(shop: Shop, echo: Echo) -> OrderOut:
 
 
 def _assemble(ctx: Ctx, shop: Shop, orders: Sequence[Row[Any]]) -> list[OrderOut]:
-    """Orders (rows) into the API shape with three further queries, whatever their number."""
+    """Orders (rows) into the API shape with four further queries, whatever their number."""
     pks = [order.id for order in orders]
     if not pks:
         return []
@@ -155,13 +157,16 @@ def _assemble(ctx: Ctx, shop: Shop, orders: Sequence[Row[Any]]) -> list[OrderOut
     dispatched: dict[int, list[Row[Any]]] = {pk: [] for pk in pks}
     for row in ctx.session.execute(_DISPATCH_OF, {"pks": pks}):
         dispatched[row.order_pk].append(row)
-    dispatch_lines = dispatch.lines_of(ctx, [d.id for rows in dispatched.values() for d in rows])
-    return [_out(shop, order, lines[order.id], dispatched[order.id], dispatch_lines)
+    dispatch_pks = [d.id for rows in dispatched.values() for d in rows]
+    dispatch_lines = dispatch.lines_of(ctx, dispatch_pks)
+    sent = parcels.of(ctx.session, dispatch_pks)
+    return [_out(shop, order, lines[order.id], dispatched[order.id], dispatch_lines, sent)
             for order in orders]
 
 
 def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Row[Any]],
-         dispatch_lines: dict[int, list[Row[Any]]]) -> OrderOut:
+         dispatch_lines: dict[int, list[Row[Any]]],
+         sent: dict[int, list[Shipment]] | None = None) -> OrderOut:
     facts = dispatch.OrderFacts(str(order.id), shop.shop_id, order.province, order.city,
                                 order.district, order.buyer_name, order.buyer_phone)
     numbers = {d.id: d.dispatch_order_no for d in dispatched}
@@ -189,7 +194,8 @@ def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Ro
                             unassigned_reason=line.unassigned_reason, routing=line.routing)
                for line in lines],
         dispatch_orders=[dispatch.to_out(d, dispatch_lines[d.id], facts, d.supplier_id,
-                                         for_shop=True, numbers=numbers)
+                                         for_shop=True, numbers=numbers,
+                                         shipments=(sent or {}).get(d.id, ()))
                          for d in dispatched],
         unassigned_lines=[UnassignedLine(line_id=line.id, sku_code=line.sku_code,
                                          quantity=line.quantity - line.assigned_quantity,

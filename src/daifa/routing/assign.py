@@ -189,7 +189,10 @@ def _create_dispatch(ctx: Ctx, order: ShopOrder, wanted: list[_Wanted],
 def _settle_status(ctx: Ctx, order: ShopOrder, *, data: dict[str, object]) -> None:
     """Move the order's status to what its assigned units say, through the table."""
     current = OrderStatus(order.status)
-    target = status_for(order.quantity, order.assigned_quantity)
+    # Dispatch orders that already shipped keep the order partially shipped (issue 4).
+    statuses = ctx.session.scalars(select(DispatchOrder.status).where(
+        DispatchOrder.order_pk == order.id)).all()
+    target = status_for(order.quantity, order.assigned_quantity, statuses)
     action = action_between(current, target)
     if action is None:
         audit.record(ctx, "shop_order", order.id, "shop_order.assigned_more",
