@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import Select, exists, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
 
 from daifa.audit import service as audit
 from daifa.catalog import rules
@@ -233,6 +235,14 @@ def sku_out(sku: SupplySku) -> SupplySkuOut:
                         stock=sku.stock, active=sku.active, updated_at=sku.updated_at)
 
 
+_SKUS = cast(Table, SupplySku.__table__)
+# Built once on the table (no ORM bookkeeping): orders in run it for every tracked SKU.
+_RESERVE = (update(_SKUS)
+            .where(_SKUS.c.id == bindparam("pk"),
+                   or_(_SKUS.c.stock.is_(None), _SKUS.c.stock >= bindparam("quantity")))
+            .values(stock=_SKUS.c.stock - bindparam("quantity")))
+
+
 def reserve_stock(ctx: Ctx, supply_sku_pk: int, quantity: int) -> bool:
     """Take `quantity` from the SKU's stock if there is enough (or stock is not tracked).
 
@@ -241,13 +251,10 @@ def reserve_stock(ctx: Ctx, supply_sku_pk: int, quantity: int) -> bool:
     """
     if quantity < 1:
         raise ValueError("quantity must be at least 1")
-    result = ctx.session.execute(
-        update(SupplySku)
-        .where(SupplySku.id == supply_sku_pk,
-               or_(SupplySku.stock.is_(None), SupplySku.stock >= quantity))
-        .values(stock=SupplySku.stock - quantity)
-        .execution_options(synchronize_session="fetch")
-    )
+    result = ctx.session.execute(_RESERVE, {"pk": supply_sku_pk, "quantity": quantity})
+    loaded = ctx.session.identity_map.get(identity_key(SupplySku, supply_sku_pk))
+    if loaded is not None:
+        ctx.session.expire(loaded, ["stock"])  # read again when next asked
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
