@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, or_, select
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
@@ -202,17 +202,22 @@ def emit_many(ctx: Ctx, emissions: Sequence[Emission]) -> list[WebhookDelivery]:
     return _write(ctx, [(item, targets) for item, targets in batch if targets])
 
 
+# Built once (emitting runs it in every transaction that changes a dispatch order); an empty
+# list matches nothing.
+_LISTENERS = (select(WebhookEndpoint)
+              .where(or_(WebhookEndpoint.shop_pk.in_(bindparam("shops", expanding=True)),
+                         WebhookEndpoint.supplier_pk.in_(bindparam("suppliers", expanding=True))),
+                     WebhookEndpoint.enabled.is_(True), WebhookEndpoint.deleted_at.is_(None))
+              .order_by(WebhookEndpoint.id))
+
+
 def _listeners(ctx: Ctx, shop_pks: Iterable[int | None],
                supplier_pks: Iterable[int | None]) -> list[WebhookEndpoint]:
     shops = [pk for pk in shop_pks if pk is not None]
     suppliers = [pk for pk in supplier_pks if pk is not None]
     if not shops and not suppliers:
         return []
-    owned = or_(WebhookEndpoint.shop_pk.in_(shops) if shops else false(),
-                WebhookEndpoint.supplier_pk.in_(suppliers) if suppliers else false())
-    return list(ctx.session.scalars(select(WebhookEndpoint).where(
-        owned, WebhookEndpoint.enabled.is_(True), WebhookEndpoint.deleted_at.is_(None))
-        .order_by(WebhookEndpoint.id)))
+    return list(ctx.session.scalars(_LISTENERS, {"shops": shops, "suppliers": suppliers}))
 
 
 def _write(ctx: Ctx, batch: Sequence[tuple[Emission, Sequence[WebhookEndpoint]]]
