@@ -11,6 +11,7 @@ from daifa.audit import service as audit
 from daifa.catalog import service as catalog
 from daifa.catalog.partners import BoundSuppliers
 from daifa.context import Ctx
+from daifa.dispatch import access, lifecycle
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.errors import SameSupplier
 from daifa.dispatch.schemas import DispatchOrderOut
@@ -57,4 +58,9 @@ def reassign(ctx: Ctx, shop: Shop, no: str, supplier_ref: str,
                                    bool(decision.source and decision.source.tracked))
                   for line, decision in zip(lines, decisions, strict=True)]
     dispatch.create(ctx, [item], compiled.supplier_ids, event_reason=REASSIGNED_REASON)
+    # The webhook event of the move; only the shop learns where the order went.
+    lifecycle.announce(ctx, access.of_order(ctx, old), "reassign", "assigned",
+                       reason or REASSIGNED_REASON,
+                       shop_extra={"reassigned_to": {"dispatch_order_no": item.no,
+                                                     "supplier_id": supplier.supplier_id}})
     return dispatch.visible(ctx, item.no)
