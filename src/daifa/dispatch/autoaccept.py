@@ -2,13 +2,15 @@
 on auto-accept have theirs accepted at once by the system, and webhooks announce them.
 
 Called by `dispatch.service.create` for every new dispatch order (orders in, manual assignment,
-reassignment, rerouting to a backup): one query for the suppliers' setting, one UPDATE for all
-the orders it accepts, one lookup of webhook endpoints.
+reassignment, rerouting to a backup): one query for the suppliers' setting and one for the Shop
+IDs (none when the caller passes what it read, `Known`: orders in take both from the routing
+snapshot and the shop), one UPDATE for all the orders it accepts, one lookup of webhook endpoints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -35,15 +37,27 @@ _ACCEPT = (update(_DO).where(_DO.c.id.in_(bindparam("pks", expanding=True)),
            .values(status=DispatchStatus.ACCEPTED.value, accepted_at=bindparam("now")))
 
 
+@dataclass
+class Known:
+    """What a caller read already in this transaction, so it is not asked again: the Shop ID
+    of every shop and the auto-accept setting of every supplier of the new dispatch orders."""
+
+    shop_ids: Mapping[int, str]
+    auto_accept: Collection[int]  # those of the suppliers who accept at once
+
+
 def after_create(ctx: Ctx, items: Sequence[NewDispatch], supplier_ids: Mapping[int, str],
-                 events: list[dict[str, Any]] | None) -> None:
+                 events: list[dict[str, Any]] | None, known: Known | None = None) -> None:
     """Auto-accept and announce new dispatch orders. Event rows go to `events` when the caller
     collects them (inserted after its own), else straight in."""
     if not items:
         return
-    auto = set(ctx.session.scalars(_AUTO, {"pks": sorted({i.supplier_pk for i in items})}))
-    shop_ids = dict(ctx.session.execute(_SHOP_IDS, {"pks": sorted({i.shop_pk for i in items})})
-                    .all())
+    if known is None:
+        auto = set(ctx.session.scalars(_AUTO, {"pks": sorted({i.supplier_pk for i in items})}))
+        shop_ids = dict(ctx.session.execute(
+            _SHOP_IDS, {"pks": sorted({i.shop_pk for i in items})}).all())
+    else:
+        auto, shop_ids = set(known.auto_accept), dict(known.shop_ids)
     for item in items:
         item.row.setdefault("shop_id", shop_ids.get(item.shop_pk, ""))
     accepted = [item for item in items if item.supplier_pk in auto]

@@ -70,11 +70,13 @@ class NewDispatch:
 
 
 def create(ctx: Ctx, items: Sequence[NewDispatch], supplier_ids: Mapping[int, str], *,
-           event_reason: str | None = None, events: list[dict[str, Any]] | None = None) -> None:
+           event_reason: str | None = None, events: list[dict[str, Any]] | None = None,
+           known: autoaccept.Known | None = None) -> None:
     """Insert the dispatch orders, their lines and a `dispatch_order.created` event each.
 
     Three multi-row INSERTs whatever the number of orders (two when the caller collects the
-    event rows in `events` to insert them with its own); fills in `pk` and `no`.
+    event rows in `events` to insert them with its own); fills in `pk` and `no`. `known`: the
+    Shop IDs and auto-accepting suppliers when the caller read them already.
     """
     if not items:
         return
@@ -114,7 +116,7 @@ def create(ctx: Ctx, items: Sequence[NewDispatch], supplier_ids: Mapping[int, st
         ctx.session.execute(INSERT_EVENTS, created)
     else:
         events.extend(created)
-    autoaccept.after_create(ctx, items, supplier_ids, events)
+    autoaccept.after_create(ctx, items, supplier_ids, events, known)
 
 
 def _line_row(dispatch_pk: int, line: NewLine, supplier_ids: Mapping[int, str]) -> dict[str, Any]:

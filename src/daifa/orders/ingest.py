@@ -22,6 +22,7 @@ from daifa.audit import service as audit
 from daifa.catalog import service as catalog
 from daifa.catalog.models import SupplySku
 from daifa.context import Ctx
+from daifa.dispatch import autoaccept
 from daifa.dispatch import service as dispatch
 from daifa.orders import rules
 from daifa.orders.models import OrderLine, ShopOrder
@@ -156,7 +157,8 @@ def _write(ctx: Ctx, shop: Shop, fresh: list[_Fresh], channel: str) -> None:
     _reserve(ctx, snap, fresh)
     events = _insert_orders(ctx, shop, snap, fresh, channel)
     line_pks = _insert_lines(ctx, snap, fresh, compiled.supplier_ids)
-    _dispatch(ctx, shop, snap, fresh, line_pks, compiled.supplier_ids, events)
+    known = autoaccept.Known({shop.id: shop.shop_id}, compiled.auto_accept)
+    _dispatch(ctx, shop, snap, fresh, line_pks, compiled.supplier_ids, events, known)
     ctx.session.execute(dispatch.INSERT_EVENTS, events)
 
 
@@ -263,7 +265,8 @@ def _insert_lines(ctx: Ctx, snap: Snapshot, fresh: list[_Fresh],
 
 
 def _dispatch(ctx: Ctx, shop: Shop, snap: Snapshot, fresh: list[_Fresh], line_pks: list[int],
-              supplier_ids: dict[int, str], events: list[dict[str, Any]]) -> None:
+              supplier_ids: dict[int, str], events: list[dict[str, Any]],
+              known: autoaccept.Known) -> None:
     """One dispatch order per supplier per shop order, numbered in order of first line."""
     now = ctx.now()
     items: list[dispatch.NewDispatch] = []
@@ -286,4 +289,4 @@ def _dispatch(ctx: Ctx, shop: Shop, snap: Snapshot, fresh: list[_Fresh], line_pk
                                                  decision, bool(source and source.tracked)))
         item.dispatches = list(by_supplier.values())
         items.extend(item.dispatches)
-    dispatch.create(ctx, items, supplier_ids, events=events)
+    dispatch.create(ctx, items, supplier_ids, events=events, known=known)

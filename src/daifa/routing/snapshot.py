@@ -28,6 +28,7 @@ from daifa.suppliers.states import SupplierStatus
 class Compiled:
     snap: Snapshot
     supplier_ids: dict[int, str] = field(default_factory=dict)  # row id → public Supplier ID
+    auto_accept: set[int] = field(default_factory=set)  # suppliers accepting at once
 
     def pk_of(self, supplier_id: str) -> int | None:
         return next((pk for pk, public in self.supplier_ids.items() if public == supplier_id),
@@ -47,7 +48,9 @@ def build(ctx: Ctx, shop_pk: int, sku_codes: Collection[str] | None, *,
     named.update(pk for entry in snap.skus.values() for pk in entry.sources)
     if snap.default_supplier_pk is not None:
         named.add(snap.default_supplier_pk)
-    return Compiled(snap, _suppliers(ctx, snap, shop_pk, named))
+    compiled = Compiled(snap)
+    _suppliers(ctx, compiled, shop_pk, named)
+    return compiled
 
 
 # Statements are built once: building one costs more than running it (CONVENTIONS.md, speed).
@@ -76,7 +79,7 @@ _RULES_IN = _RULES.where(or_(
          DispatchRule.key.in_(bindparam("spus", expanding=True))),
 ))
 _SUPPLIERS = (
-    select(Supplier.id, Supplier.supplier_id, Supplier.status, Binding.id)
+    select(Supplier.id, Supplier.supplier_id, Supplier.status, Supplier.auto_accept, Binding.id)
     .outerjoin(Binding, and_(Binding.supplier_pk == Supplier.id,
                              Binding.shop_pk == bindparam("shop"),
                              Binding.status == BindingStatus.ACTIVE.value))
@@ -125,17 +128,18 @@ def _rules(ctx: Ctx, snap: Snapshot, shop_pk: int, sku_codes: Collection[str] | 
         target[key] = tuple(int(pk) for pk in supplier_pks)
 
 
-def _suppliers(ctx: Ctx, snap: Snapshot, shop_pk: int, named: set[int]) -> dict[int, str]:
+def _suppliers(ctx: Ctx, compiled: Compiled, shop_pk: int, named: set[int]) -> None:
     if not named:
-        return {}
+        return
+    snap = compiled.snap
     rows = ctx.session.execute(_SUPPLIERS, {"shop": shop_pk, "pks": sorted(named)})
-    public: dict[int, str] = {}
-    for pk, supplier_id, status, binding_pk in rows:
-        public[pk] = supplier_id
+    for pk, supplier_id, status, auto_accept, binding_pk in rows:
+        compiled.supplier_ids[pk] = supplier_id
+        if auto_accept:
+            compiled.auto_accept.add(pk)
         if binding_pk is None:
             snap.suppliers[pk] = Skip.UNBOUND.value
         elif status != SupplierStatus.ACTIVE:
             snap.suppliers[pk] = Skip.SUSPENDED.value
         else:
             snap.suppliers[pk] = ELIGIBLE
-    return public
