@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from daifa.audit import service as audit
 from daifa.context import Ctx, Scope
@@ -33,11 +33,14 @@ def _unused_shop_id(ctx: Ctx) -> str:
             return candidate
 
 
+_BY_SHOP_ID = select(Shop).where(Shop.shop_id == bindparam("public_id"))  # built once
+
+
 def owned(ctx: Ctx, shop_id: str) -> Shop:
     """A shop the actor speaks for; unknown, malformed and other tenants' are all 404."""
     if not ids.is_valid_shop_id(shop_id):
         raise ShopNotFound()
-    shop = ctx.session.scalar(select(Shop).where(Shop.shop_id == ids.normalise(shop_id)))
+    shop = ctx.session.scalar(_BY_SHOP_ID, {"public_id": ids.normalise(shop_id)})
     if shop is None or not ctx.actor.may_act_for(Scope.SHOP, shop.id, shop.owner_account_id):
         raise ShopNotFound()
     return shop
