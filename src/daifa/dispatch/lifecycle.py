@@ -12,7 +12,6 @@ Of two people acting at once exactly one wins; the other gets 409 with the curre
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from daifa.audit import service as audit
@@ -166,8 +165,3 @@ def complete(ctx: Ctx, order: DispatchOrder) -> None:
     """The after-sales window passed since delivery (the tracking package decides when)."""
     move(ctx, access.of_order(ctx, order), "complete")
 
-
-def stamp(now: datetime, action: str) -> dict[str, datetime]:
-    """The timestamp column a move sets, for bulk moves that bypass `move`."""
-    column = _STAMPS.get(action)
-    return {column: now} if column else {}
