@@ -38,9 +38,9 @@ _LINES = cast(Table, OrderLine.__table__)
 # gives no promise of order, so rows are matched by their natural keys.
 _INSERT_ORDERS = _ORDERS.insert().returning(_ORDERS.c.external_id, _ORDERS.c.id)
 _INSERT_LINES = _LINES.insert().returning(_LINES.c.order_pk, _LINES.c.line_no, _LINES.c.id)
-_TAKEN = select(ShopOrder.external_id, ShopOrder.id).where(
-    ShopOrder.shop_pk == bindparam("shop"), ShopOrder.external_id.in_(bindparam("ids",
-                                                                               expanding=True)))
+_TAKEN = select(_ORDERS.c.external_id, _ORDERS.c.id).where(
+    _ORDERS.c.shop_pk == bindparam("shop"),
+    _ORDERS.c.external_id.in_(bindparam("ids", expanding=True)))
 MAX_ATTEMPTS = 3
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Table, and_, bindparam, or_, select
 
 from daifa.bindings.models import Binding
 from daifa.bindings.states import BindingStatus
@@ -54,36 +55,38 @@ def build(ctx: Ctx, shop_pk: int, sku_codes: Collection[str] | None, *,
 
 
 # Statements are built once: building one costs more than running it (CONVENTIONS.md, speed).
-_SETTINGS = select(DispatchSettings.mode, DispatchSettings.default_supplier_pk,
-                   DispatchSettings.fallback_to_default, DispatchSettings.ship_by_hours,
-                   DispatchSettings.version).where(DispatchSettings.shop_pk == bindparam("shop"))
+# On the tables, not the mapped classes, so running them skips the ORM's result handling.
+def _t(model: type) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+_DS, _DR = _t(DispatchSettings).c, _t(DispatchRule).c
+_SS, _SP, _SRC = _t(ShopSku).c, _t(ShopProduct).c, _t(ShopSkuSource).c
+_US, _UP, _SUP, _BIND = _t(SupplySku).c, _t(SupplyProduct).c, _t(Supplier).c, _t(Binding).c
+_SETTINGS = select(_DS.mode, _DS.default_supplier_pk, _DS.fallback_to_default, _DS.ship_by_hours,
+                   _DS.version).where(_DS.shop_pk == bindparam("shop"))
 _SKUS = (
-    select(ShopSku.sku_code, ShopSku.id, ShopProduct.spu_code, ShopSkuSource.supplier_pk,
-           SupplySku.id, SupplySku.sku_code, SupplySku.supply_price_fen, SupplySku.price_tiers,
-           SupplySku.stock, SupplyProduct.id)
-    .join(ShopProduct, ShopProduct.id == ShopSku.product_pk)
-    .outerjoin(ShopSkuSource, ShopSkuSource.shop_sku_pk == ShopSku.id)
-    .outerjoin(SupplySku, and_(SupplySku.id == ShopSkuSource.supply_sku_pk,
-                               SupplySku.active.is_(True)))
-    .outerjoin(SupplyProduct, and_(SupplyProduct.id == SupplySku.product_pk,
-                                   SupplyProduct.active.is_(True)))
-    .where(ShopSku.shop_pk == bindparam("shop"))
+    select(_SS.sku_code, _SS.id, _SP.spu_code, _SRC.supplier_pk, _US.id, _US.sku_code,
+           _US.supply_price_fen, _US.price_tiers, _US.stock, _UP.id)
+    .select_from(_t(ShopSku))
+    .join(_t(ShopProduct), _SP.id == _SS.product_pk)
+    .outerjoin(_t(ShopSkuSource), _SRC.shop_sku_pk == _SS.id)
+    .outerjoin(_t(SupplySku), and_(_US.id == _SRC.supply_sku_pk, _US.active.is_(True)))
+    .outerjoin(_t(SupplyProduct), and_(_UP.id == _US.product_pk, _UP.active.is_(True)))
+    .where(_SS.shop_pk == bindparam("shop"))
 )
-_SKUS_IN = _SKUS.where(ShopSku.sku_code.in_(bindparam("skus", expanding=True)))
-_RULES = select(DispatchRule.kind, DispatchRule.key, DispatchRule.supplier_pks).where(
-    DispatchRule.shop_pk == bindparam("shop"))
+_SKUS_IN = _SKUS.where(_SS.sku_code.in_(bindparam("skus", expanding=True)))
+_RULES = select(_DR.kind, _DR.key, _DR.supplier_pks).where(_DR.shop_pk == bindparam("shop"))
 _RULES_IN = _RULES.where(or_(
-    and_(DispatchRule.kind == RuleKind.SKU.value,
-         DispatchRule.key.in_(bindparam("skus", expanding=True))),
-    and_(DispatchRule.kind == RuleKind.PRODUCT.value,
-         DispatchRule.key.in_(bindparam("spus", expanding=True))),
+    and_(_DR.kind == RuleKind.SKU.value, _DR.key.in_(bindparam("skus", expanding=True))),
+    and_(_DR.kind == RuleKind.PRODUCT.value, _DR.key.in_(bindparam("spus", expanding=True))),
 ))
 _SUPPLIERS = (
-    select(Supplier.id, Supplier.supplier_id, Supplier.status, Supplier.auto_accept, Binding.id)
-    .outerjoin(Binding, and_(Binding.supplier_pk == Supplier.id,
-                             Binding.shop_pk == bindparam("shop"),
-                             Binding.status == BindingStatus.ACTIVE.value))
-    .where(Supplier.id.in_(bindparam("pks", expanding=True)))
+    select(_SUP.id, _SUP.supplier_id, _SUP.status, _SUP.auto_accept, _BIND.id)
+    .select_from(_t(Supplier))
+    .outerjoin(_t(Binding), and_(_BIND.supplier_pk == _SUP.id, _BIND.shop_pk == bindparam("shop"),
+                                 _BIND.status == BindingStatus.ACTIVE.value))
+    .where(_SUP.id.in_(bindparam("pks", expanding=True)))
 )
 
 
