@@ -42,7 +42,8 @@ def settle(ctx: Ctx, order_pks: Collection[int], *,
                 entry[3].append(status)
         for pk, (current, quantity, assigned, statuses) in orders.items():
             # status_for looks only at these: a batch has few distinct cases.
-            key = (current, assigned <= 0, assigned < quantity, tuple(sorted(statuses)))
+            key = (current, assigned <= 0, assigned < quantity,
+                   tuple(statuses) if len(statuses) < 2 else tuple(sorted(statuses)))
             if key not in decided:
                 decided[key] = action_between(OrderStatus(current),
                                               status_for(quantity, assigned, statuses))

@@ -61,15 +61,19 @@ def fire_many(ctx: Ctx, table: TransitionTable[S], entity: type[Any], moves: Seq
     name = cast(Table, entity.__table__).name
     for columns, group in groups.items():
         sets = "".join(f", {column} = ?" for column in columns)
-        params = [(m.target, *(_value(driver, m.values[c]) for c in columns), m.pk, m.current)
-                  for m in group]
+        if columns:
+            params = [(m.target, *[_value(driver, m.values[c]) for c in columns], m.pk,
+                       m.current) for m in group]
+        else:  # the usual case: the status alone
+            params = [(m.target, m.pk, m.current) for m in group]
         changed = driver.many(f"UPDATE {name} SET status = ?{sets} WHERE id = ? AND status = ?",
                               params)
         if changed != len(group):
             raise InvalidTransition(f"some {table.machine.replace('_', ' ')}s changed "
                                     "meanwhile; nothing was done, try again")
-    record_many(ctx, driver, [(subject_type, m.subject_id, f"{table.machine}.{m.action}",
-                               m.current, m.target, m.reason, m.data) for m in moves])
+    kinds = {m.action: f"{table.machine}.{m.action}" for m in moves}
+    record_many(ctx, driver, [(subject_type, m.subject_id, kinds[m.action], m.current,
+                               m.target, m.reason, m.data) for m in moves])
 
 
 def _target(table: TransitionTable[S], move: Move) -> str:
@@ -98,6 +102,11 @@ _INSERT_EVENT = ("INSERT INTO audit_events (at, actor, actor_account_id, subject
 def record_many(ctx: Ctx, driver: Driver, events: Sequence[Event]) -> None:
     """Timeline rows (subject type, subject id, type, from, to, reason, data), all at now."""
     at, label, account = driver.time(ctx.now()), audit.actor_label(ctx), ctx.actor.account_id
-    driver.many(_INSERT_EVENT, [
-        (at, label, account, kind, subject, type_, before, after, reason, driver.json(data))
-        for kind, subject, type_, before, after, reason, data in events])
+    encoded: dict[int, str] = {}  # data shared by many events is encoded once
+    rows = []
+    for kind, subject, type_, before, after, reason, data in events:
+        text = encoded.get(id(data))  # all alive in `events`: ids are unique
+        if text is None:
+            text = encoded[id(data)] = driver.json(data)
+        rows.append((at, label, account, kind, subject, type_, before, after, reason, text))
+    driver.many(_INSERT_EVENT, rows)

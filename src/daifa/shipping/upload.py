@@ -64,17 +64,18 @@ class Order:
     late: bool
     lines: list[Line] = field(default_factory=list)
     parcels: list[Parcel] = field(default_factory=list)  # what this upload ships
-    by_sku: dict[str, list[Line]] | None = None
+    # The supplier's SKU codes, then the shop's (a code may be both: the supplier's wins).
+    by_supplier_sku: dict[str, list[Line]] = field(default_factory=dict)
+    by_shop_sku: dict[str, list[Line]] = field(default_factory=dict)
+
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+        self.by_supplier_sku.setdefault(line.supplier_sku_code, []).append(line)
+        self.by_shop_sku.setdefault(line.sku_code, []).append(line)
 
     def matching(self, sku: str) -> list[Line]:
         """The lines with this SKU code: the supplier's first, else the shop's."""
-        if self.by_sku is None:
-            self.by_sku = {}
-            for line in self.lines:
-                self.by_sku.setdefault(line.sku_code, []).append(line)
-            for line in self.lines:  # keyed apart: the same text may be both
-                self.by_sku.setdefault("\0" + line.supplier_sku_code, []).append(line)
-        return self.by_sku.get("\0" + sku) or self.by_sku.get(sku, [])
+        return self.by_supplier_sku.get(sku) or self.by_shop_sku.get(sku, [])
 
 
 @dataclass(slots=True, eq=False)  # compared by identity
@@ -153,8 +154,9 @@ def _ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], dry_ru
                                     for row in good}, orders)
     plan = _Plan(orders, parcels, dry_run)
     results = []
+    decide = plan.decide
     for index, row in enumerate(rows, start=1):
-        results.append(plan.decide(row))
+        results.append(decide(row))
         if progress is not None and index % STEP == 0:
             progress(STEP)
     if progress is not None:
@@ -211,11 +213,13 @@ class _Plan:
         wanted = _take(row, order, lines)
         if parcel is None:
             parcel = self.parcels[key] = Parcel(key[0], key[1], order.pk)
-        if parcel not in order.parcels:
             order.parcels.append(parcel)
+        elif parcel not in order.parcels:
+            order.parcels.append(parcel)
+        new_lines = parcel.new_lines
         for line, quantity in wanted:
             line.shipped += quantity
-            parcel.new_lines[line.pk] = parcel.new_lines.get(line.pk, 0) + quantity
+            new_lines[line.pk] = new_lines.get(line.pk, 0) + quantity
         return self.ok_status
 
     def _lines(self, row: ShipmentRow, order: Order) -> list[Line]:

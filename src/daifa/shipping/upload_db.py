@@ -72,7 +72,7 @@ def _attach_lines(driver: Driver, orders: dict[str, Order]) -> None:
         for pk, order_pk, line_pk, sku, supplier_sku, quantity, shipped in driver.rows(
                 "SELECT id, dispatch_order_pk, line_pk, sku_code, supplier_sku_code, quantity, "
                 f"shipped_quantity FROM dispatch_lines WHERE {where} ORDER BY id", params):
-            by_pk[order_pk].lines.append(Line(pk, line_pk, sku, supplier_sku, quantity, shipped))
+            by_pk[order_pk].add(Line(pk, line_pk, sku, supplier_sku, quantity, shipped))
 
 
 def load_parcels(ctx: Ctx, keys: Collection[tuple[str, str]],
