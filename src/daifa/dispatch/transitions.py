@@ -28,7 +28,7 @@ _EVENTS = cast(Table, AuditEvent.__table__)
 INSERT_EVENTS = insert(_EVENTS)
 
 
-@dataclass
+@dataclass(slots=True)
 class Move:
     pk: int
     current: str
