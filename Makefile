@@ -46,15 +46,14 @@ migrate: setup ## apply migrations to DAIFA_DATABASE_URL
 test: setup ## run the whole suite (PostgreSQL too when DAIFA_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest
 
-lint: setup ## ruff, mypy and the import contracts
+lint: setup ## ruff, mypy (strict) and the import contracts
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-fmt: setup ## format and fix what ruff can
-	$(BIN)/ruff format src tests bench
+fmt: setup ## fix what ruff can (imports, modern syntax); FILES=... also runs ruff format on those
 	$(BIN)/ruff check --fix .
+	$(if $(FILES),$(BIN)/ruff format $(FILES))
 
 revision: setup ## new migration from the models: make revision m="what changed"
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
