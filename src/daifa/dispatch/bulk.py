@@ -21,23 +21,29 @@ from sqlalchemy import Connection
 from daifa.context import Ctx
 from daifa.db.base import UtcDateTime
 
-PG_CHUNK_ROWS = 1000
-PG_MAX_PARAMS = 60_000  # psycopg sends at most 65,535 parameters per statement
-_PLACEHOLDER = re.compile(r"\?|\{json\}")
 _INSERT_HEAD = re.compile(r"INSERT INTO (?P<table>\w+) \((?P<columns>[\w, ]+)\) VALUES", re.I)
 
 
-def _pg_batch(text: str, count: int) -> str:
-    """An UPDATE (one row's statement, `?` placeholders) for `count` rows at once."""
-    text = text.replace("%", "%%")
-    names = iter(range(1, 1000))
-    update = _PLACEHOLDER.sub(lambda _: f"v.p{next(names)}", text)
-    width = text.count("?") + text.count("{json}")
+def _pg_update(text: str, columns: Sequence[Sequence[Any]]) -> str:
+    """An UPDATE written for one row (`?` placeholders) for all rows at once: each `?` becomes
+    a column of `unnest(<one typed array per placeholder>)`, joined to the table."""
+    names = iter(range(1, len(columns) + 1))
+    update = re.sub(r"\?", lambda _: f"v.p{next(names)}", text.replace("%", "%%"))
     head, where = update.split(" WHERE ", 1)
-    row = "(" + ", ".join(["%s"] * width) + ")"
-    columns = ", ".join(f"p{n}" for n in range(1, width + 1))
-    return (f"{head} FROM (VALUES {', '.join([row] * count)}) AS v({columns}) "
-            f"WHERE {where}")
+    arrays = ", ".join(f"%s::{_pg_type(column)}[]" for column in columns)
+    names_ = ", ".join(f"p{n}" for n in range(1, len(columns) + 1))
+    return f"{head} FROM unnest({arrays}) AS v({names_}) WHERE {where}"
+
+
+def _pg_type(column: Sequence[Any]) -> str:
+    value = next((value for value in column if value is not None), None)
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "bigint"
+    if isinstance(value, datetime):
+        return "timestamptz"
+    return "text"
 
 
 class Driver:
@@ -57,9 +63,9 @@ class Driver:
         """Run the statement once per row; the total rowcount.
 
         SQLite: the driver's executemany (no round trips to pay). PostgreSQL, where each round
-        trip costs more than the row: INSERTs go through COPY; `UPDATE t SET ... WHERE ...`
-        runs once per chunk joined to a VALUES list (`FROM (VALUES ...) AS v(p1, p2, ...)`),
-        each `?` turned into its column of v.
+        trip costs more than the row: INSERTs go through COPY; an `UPDATE t SET ... WHERE ...`
+        runs once for all rows, joined to `unnest(array, array, ...) AS v(p1, p2, ...)` with
+        one array per `?` (each `?` turned into its column of v).
         """
         if not rows:
             return 0
@@ -67,15 +73,9 @@ class Driver:
             return int(self.connection.exec_driver_sql(self.sql(text), list(rows)).rowcount)
         if text.lstrip().upper().startswith("INSERT"):
             return self._copy(text, rows)
-        width = text.count("?") + text.count("{json}")
-        size = max(1, min(PG_CHUNK_ROWS, PG_MAX_PARAMS // max(width, 1)))
-        total = 0
-        for start in range(0, len(rows), size):
-            chunk = rows[start:start + size]
-            statement = _pg_batch(text, len(chunk))
-            params = [value for row in chunk for value in row]
-            total += int(self.connection.exec_driver_sql(statement, tuple(params)).rowcount)
-        return total
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        statement = _pg_update(text, columns)
+        return int(self.connection.exec_driver_sql(statement, tuple(columns)).rowcount)
 
     def _copy(self, text: str, rows: Sequence[Sequence[Any]]) -> int:
         """PostgreSQL: `INSERT INTO t (columns) VALUES (...)` rows through COPY, in this
