@@ -8,53 +8,26 @@ Screenshots go to pytest's tmp dir, or to DAIFA_SCREENSHOT_DIR when that is set.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from daifa.api.app import create_app
 from daifa.config import Settings
 from daifa.context import Actor, Ctx, Scope
-from daifa.db.migrate import upgrade
 from daifa.identity import service as identity
 from daifa.shops import service as shops
 from daifa.shops.schemas import ShopIn
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.schemas import SupplierIn
+from tests.browser.live import DESKTOP, PHONE, screenshot_dir, served
+from tests.browser.live import chromium as launch_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "browser-test-pw"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def _require_browser() -> None:
-    """Skip without a browser, unless the run insists on one (CI sets DAIFA_REQUIRE_BROWSER)."""
-    problem = None
-    if not CHROMIUM.exists():
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright package is not installed"
-    if problem is None:
-        return
-    if os.environ.get("DAIFA_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (DAIFA_REQUIRE_BROWSER=1) but {problem}")
-    pytest.skip(f"browser test skipped: {problem}")
 
 
 @dataclass
@@ -88,49 +61,19 @@ def _seed(settings: Settings, app: Any) -> World:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The real app on a free port, in a thread, with its own migrated SQLite database."""
-    _require_browser()
-    work = tmp_path_factory.mktemp("browser")
-    database_url = f"sqlite:///{work / 'daifa.db'}"
-    upgrade(database_url)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    settings = Settings(database_url=database_url, secret_key="browser-test-secret",
-                        base_url=f"http://127.0.0.1:{port}", var_dir=work,
-                        password_profile="cheapest")
-    app = create_app(settings)
-    world = _seed(settings, app)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield world
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.state.hub.db.dispose()
+    with served(tmp_path_factory.mktemp("browser"), _seed) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")
 def chromium(live: World) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS, headless=True)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("DAIFA_SCREENSHOT_DIR") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_dir(tmp_path)
 
 
 class Person:

@@ -10,30 +10,19 @@ go to pytest's tmp dir or DAIFA_SCREENSHOT_DIR.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
-from daifa.api.app import create_app
 from daifa.config import Settings
-from daifa.db.migrate import upgrade
 from tests import factories
+from tests.browser.live import DESKTOP, PHONE, screenshot_dir, served
+from tests.browser.live import chromium as launch_chromium
 from tests.browser.test_dispatch_flow import Browser
-from tests.browser.test_invitation_flow import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
-    PHONE,
-    _require_browser,
-)
 from tests.catalog.helpers import bind, shop_product, supply_product
 
 pytestmark = pytest.mark.browser
@@ -50,7 +39,7 @@ class World:
     order_ids: list[str] = field(default_factory=list)  # their shop orders
 
 
-def _seed(app: Any) -> World:
+def _seed(settings: Settings, app: Any) -> World:
     """A shop whose every order goes to one supplier (whole store), and three orders."""
     with TestClient(app) as api:
         platform = factories.admin(api)
@@ -69,7 +58,7 @@ def _seed(app: Any) -> World:
         response = api.put(f"/api/v1/shops/{shop_id}/dispatch-settings", headers=merchant.headers,
                            json={"mode": "whole_store", "default_supplier_id": supplier_id})
         assert response.status_code == 200, response.text
-        world = World("", shop_id, supplier_id)
+        world = World(settings.base_url, shop_id, supplier_id)
         for n, (name, phone) in enumerate((("张三", "13912345678"), ("李四", "13812345678"),
                                            ("欧阳娜娜", "13712345678")), start=1):
             body = {"external_id": f"372145678901234567{n}",
@@ -88,52 +77,19 @@ def _seed(app: Any) -> World:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    _require_browser()
-    work = tmp_path_factory.mktemp("shipping-upload")
-    database_url = f"sqlite:///{work / 'daifa.db'}"
-    upgrade(database_url)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    settings = Settings(database_url=database_url, secret_key="browser-test-secret",
-                        base_url=f"http://127.0.0.1:{port}", var_dir=work,
-                        password_profile="cheapest")
-    app = create_app(settings)
-    world = _seed(app)
-    world.base_url = settings.base_url
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield world
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.state.hub.db.dispose()
+    with served(tmp_path_factory.mktemp("shipping-upload"), _seed) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")
 def chromium(live: World) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS, headless=True)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
-    import os
-
-    folder = Path(os.environ.get("DAIFA_SCREENSHOT_DIR") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return screenshot_dir(tmp_path)
 
 
 def _shoot(browser: Browser, name: str) -> None:
