@@ -90,8 +90,19 @@ class Driver:
         return len(rows)
 
     def rows(self, text: str, params: Sequence[Any] = ()) -> list[Any]:
-        """All rows of a query, as the driver returns them (no result processing)."""
-        return list(self.connection.exec_driver_sql(self.sql(text), tuple(params)).fetchall())
+        """All rows of a query, as the driver returns them (no result processing).
+
+        PostgreSQL plans each one for its own values (no server-side prepared statement): after
+        a few runs a prepared statement switches to a generic plan, and for `= ANY(array)` on
+        a table whose statistics predate a big insert that plan is a full scan per chunk.
+        """
+        if self.sqlite:
+            return list(self.connection.exec_driver_sql(self.sql(text),
+                                                        tuple(params)).fetchall())
+        raw: Any = self.connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute(self.sql(text), tuple(params), prepare=False)
+            return list(cursor.fetchall())
 
     def is_in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         """`column IN (...)` for a chunk of values: `= ANY(array)` on PostgreSQL."""
