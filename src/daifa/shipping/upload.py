@@ -148,15 +148,16 @@ def ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], *,
 
 def _ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], dry_run: bool,
                progress: Progress | None) -> Outcome:
-    good = [row for row in rows if row.ok]
-    orders = db.load_orders(ctx, supplier.id, {_no(row) for row in good})
+    nos = [(row.dispatch_order_no or "").upper() for row in rows]
+    good = [row for row in rows if not row.errors]
+    orders = db.load_orders(ctx, supplier.id, set(nos))
     parcels = db.load_parcels(ctx, {(row.carrier_code or "", row.tracking_no or "")
                                     for row in good}, orders)
     plan = _Plan(orders, parcels, dry_run)
     results = []
     decide = plan.decide
-    for index, row in enumerate(rows, start=1):
-        results.append(decide(row))
+    for index, (row, no) in enumerate(zip(rows, nos, strict=True), start=1):
+        results.append(decide(row, no))
         if progress is not None and index % STEP == 0:
             progress(STEP)
     if progress is not None:
@@ -169,10 +170,6 @@ def _ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], dry_ru
     return Outcome(dry_run, results, len(touched))
 
 
-def _no(row: ShipmentRow) -> str:
-    return (row.dispatch_order_no or "").upper()
-
-
 class _Plan:
     """Decides each row against the database's state plus what earlier rows took."""
 
@@ -182,23 +179,20 @@ class _Plan:
         self.parcels = parcels
         self.ok_status = "ready" if dry_run else "shipped"
 
-    def decide(self, row: ShipmentRow) -> RowResult:
-        no = _no(row) or None
+    def decide(self, row: ShipmentRow, no: str) -> RowResult:
+        """The row's outcome (`no`: its dispatch order number, upper-cased)."""
         if row.errors:
-            return RowResult(row.row, no, "error",
+            return RowResult(row.row, no or None, "error",
                              [(e.column, e.reason, e.code) for e in row.errors], row.warnings)
+        order = self.orders.get(no)
         try:
-            status = self._ship(row, self._order(no or ""))
+            if order is None:
+                raise _Refused("dispatch_order_no", "DISPATCH_ORDER_NOT_FOUND",
+                               "No dispatch order of yours has this number")
+            status = self._ship(row, order)
         except _Refused as refused:
             return RowResult(row.row, no, "error", [refused.error], row.warnings)
         return RowResult(row.row, no, status, _NO_ERRORS, row.warnings)
-
-    def _order(self, no: str) -> Order:
-        order = self.orders.get(no)
-        if order is None:
-            raise _Refused("dispatch_order_no", "DISPATCH_ORDER_NOT_FOUND",
-                           "No dispatch order of yours has this number")
-        return order
 
     def _ship(self, row: ShipmentRow, order: Order) -> str:
         key = (row.carrier_code or "", row.tracking_no or "")
