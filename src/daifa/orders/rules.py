@@ -9,7 +9,6 @@ import phonenumbers
 
 from daifa.kit.masking import mask_name, mask_phone
 
-ACCEPT_WITHIN = timedelta(hours=24)  # a supplier accepts (or rejects) a dispatch order in time
 MAX_DISPATCH_ORDERS_PER_ORDER = 99  # two digits of the dispatch order number
 
 # phonenumbers' own pattern for mainland mobile numbers: a match is a valid number, checked in
