@@ -41,12 +41,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from daifa.api.app import create_app
+from daifa.app import create_app
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.engine import make_engine
 from daifa.db.migrate import upgrade
 from daifa.db.uow import Database
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.identity import passwords
 from daifa.identity import service as identity
 from daifa.kit.ids import check_char
@@ -108,7 +109,8 @@ def set_up(url: str, var_dir: Path) -> tuple[Settings, Shop]:
     passwords.use_profile("cheapest")
     db = Database(make_engine(url))
     with db.unit_of_work() as session:
-        identity.signup(Ctx(session=session, actor=Actor.system("bench"), settings=settings),
+        identity.signup(Ctx(reactions=REACTIONS,
+                            session=session, actor=Actor.system("bench"), settings=settings),
                         "benchadmin", PASSWORD, "Admin", is_admin=True)
     rng = random.Random(7)
     with TestClient(create_app(settings, database=db)) as client:
@@ -167,7 +169,7 @@ def server(settings: Settings) -> Iterator[tuple[str, int]]:
     env = {**os.environ, "DAIFA_DATABASE_URL": settings.database_url,
            "DAIFA_SECRET_KEY": settings.secret_key, "DAIFA_VAR_DIR": str(settings.var_dir)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "daifa.api.asgi:build", "--factory", "--host",
+        [sys.executable, "-m", "uvicorn", "daifa.app:build", "--factory", "--host",
          "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
         env=env)
     base = f"http://127.0.0.1:{port}"

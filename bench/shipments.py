@@ -48,6 +48,7 @@ from daifa.db.engine import make_engine
 from daifa.db.migrate import upgrade
 from daifa.db.uow import Database
 from daifa.dispatch.models import DispatchLine, DispatchOrder
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.identity import passwords
 from daifa.identity import service as identity
 from daifa.orders.models import OrderLine, ShopOrder
@@ -73,7 +74,7 @@ class World:
 
 
 def _ctx(db: Database, session: Any, settings: Settings, actor: Actor) -> Ctx:
-    return Ctx(session=session, actor=actor, settings=settings,
+    return Ctx(reactions=REACTIONS, session=session, actor=actor, settings=settings,
                clock=type("Fixed", (), {"now": staticmethod(lambda: NOW)})())
 
 

@@ -15,15 +15,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from daifa.api.app import create_app
+from daifa.app import create_app
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.engine import make_engine
 from daifa.db.migrate import upgrade
-from daifa.db.registry import metadata
 from daifa.db.uow import Database
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.identity import passwords
 from daifa.kit.clock import FrozenClock
+from daifa.registry import metadata
 
 POSTGRES_URL = os.environ.get("DAIFA_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -126,4 +127,5 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def system_ctx(db: Database, settings: Settings, clock: FrozenClock) -> Iterator[Ctx]:
     """A service context acting as the system, committed at the end of the test body."""
     with db.unit_of_work() as session:
-        yield Ctx(session=session, actor=Actor.system("test"), settings=settings, clock=clock)
+        yield Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=settings, clock=clock)

@@ -46,12 +46,14 @@ def token_for(client: TestClient, login: str, password: str = PASSWORD) -> str:
 def admin(client: TestClient) -> Person:
     """A platform admin, made the way `daifa admin create` makes one."""
     from daifa.context import Actor, Ctx
+    from daifa.fulfilment.reactions import REACTIONS
     from daifa.identity import service as identity
 
     hub = client.app.state.hub  # type: ignore[attr-defined]
     login = f"admin{next(_seq)}"
     with hub.db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=hub.settings,
                   clock=hub.clock)
         identity.signup(ctx, login, PASSWORD, "Admin", is_admin=True)
     return Person(login=login, token=token_for(client, login))

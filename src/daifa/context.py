@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -38,12 +39,35 @@ class Actor:
         return self.scope is org_scope and self.org_id == org_id
 
 
+class Reactions(Protocol):
+    """What happens when something happened: the table of event → handlers that the composition
+    root passes in (fulfilment.reactions), so a package announces what happened without knowing
+    who reacts."""
+
+    def run(self, ctx: Ctx, event: object) -> None: ...
+
+
+class NoReactions:
+    """For a unit of work in which nothing reacts (a migration, a bare test)."""
+
+    def run(self, ctx: Ctx, event: object) -> None:
+        return None
+
+
 @dataclass
 class Ctx:
     session: Session
     actor: Actor
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
+    reactions: Reactions = field(default_factory=NoReactions)
+    # What one unit of work looked up and may need again (never outlives the transaction).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def publish(self, event: object) -> None:
+        """Run the reactions to `event` now, in this transaction: an error in one of them
+        rolls back the whole unit of work, like an error of the caller."""
+        self.reactions.run(self, event)

@@ -167,6 +167,7 @@ def test_an_unknown_review_action_is_a_validation_problem(client: TestClient) ->
 def test_review_is_on_the_suppliers_timeline(client: TestClient) -> None:
     from daifa.audit import service as audit
     from daifa.context import Actor, Ctx
+    from daifa.fulfilment.reactions import REACTIONS
 
     platform = factories.admin(client)
     owner = factories.person(client)
@@ -175,7 +176,8 @@ def test_review_is_on_the_suppliers_timeline(client: TestClient) -> None:
     ok(_review(client, platform, supplier_id, "suspend", reason="complaints"))
     hub = client.app.state.hub  # type: ignore[attr-defined]
     with hub.db.unit_of_work(write=False) as session:
-        ctx = Ctx(session=session, actor=Actor.system(), settings=hub.settings, clock=hub.clock)
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system(), settings=hub.settings, clock=hub.clock)
         events = audit.timeline(ctx, [("supplier", supplier_id)])
     assert [(e.type, e.actor, e.from_status, e.to_status, e.reason) for e in events] == [
         ("supplier.onboarded", owner.login, None, "pending", None),

@@ -20,7 +20,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from daifa.api.app import create_app
+from daifa.app import create_app
 from daifa.config import Settings
 from daifa.db.migrate import upgrade
 

@@ -17,6 +17,7 @@ import pytest
 
 from daifa.config import Settings
 from daifa.context import Actor, Ctx, Scope
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.identity import service as identity
 from daifa.shops import service as shops
 from daifa.shops.schemas import ShopIn
@@ -44,7 +45,8 @@ def _seed(settings: Settings, app: Any) -> World:
     with a shop, and a supplier that onboarded and is waiting for review."""
     hub = app.state.hub
     with hub.db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("browser-test"), settings=settings,
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("browser-test"), settings=settings,
                   clock=hub.clock)
         identity.signup(ctx, "platform", PASSWORD, "平台", is_admin=True)
         merchant = identity.signup(ctx, "merchant", PASSWORD, "小王")

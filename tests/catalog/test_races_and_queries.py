@@ -18,6 +18,7 @@ from daifa.catalog.schemas import SupplyProductIn
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.suppliers.models import Supplier
 from tests import factories as f
 from tests.api.support import ok
@@ -38,7 +39,8 @@ def test_concurrent_publishes_of_one_spu_make_one_product(client: TestClient, db
         start.wait()
         try:
             with db.unit_of_work() as session:
-                ctx = Ctx(session=session, actor=Actor.system("test"), settings=settings)
+                ctx = Ctx(reactions=REACTIONS,
+                          session=session, actor=Actor.system("test"), settings=settings)
                 supplier = session.scalars(
                     select(Supplier).where(Supplier.supplier_id == supplier_id)).one()
                 catalog.create_product(ctx, supplier, body)

@@ -14,6 +14,7 @@ from daifa.catalog.models import SupplySku
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
+from daifa.fulfilment.reactions import REACTIONS
 from tests import factories as f
 
 
@@ -39,13 +40,15 @@ def _stock(db: Database, pk: int) -> int | None:
 
 def _reserve(db: Database, settings: Settings, pk: int, quantity: int) -> bool:
     with db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=settings)
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=settings)
         return catalog.reserve_stock(ctx, pk, quantity)
 
 
 def _release(db: Database, settings: Settings, pk: int, quantity: int) -> None:
     with db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=settings)
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=settings)
         catalog.release_stock(ctx, pk, quantity)
 
 

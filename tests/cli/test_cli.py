@@ -14,10 +14,11 @@ from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.engine import make_engine
 from daifa.db.migrate import alembic_config, current_heads
-from daifa.db.registry import metadata
 from daifa.db.uow import Database
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.identity import service as identity
 from daifa.identity.models import Account
+from daifa.registry import metadata
 
 runner = CliRunner()
 
@@ -91,7 +92,7 @@ def test_admin_create_makes_an_admin_who_can_sign_in(database_file: Path) -> Non
     db = Database(make_engine(f"sqlite:///{database_file}"))
     try:
         with db.unit_of_work() as session:
-            ctx = Ctx(session=session, actor=Actor.system("test"),
+            ctx = Ctx(reactions=REACTIONS, session=session, actor=Actor.system("test"),
                       settings=Settings(database_url=f"sqlite:///{database_file}",
                                         secret_key="x"))
             account = identity.verify_credentials(ctx, "root", "a long password")

@@ -9,7 +9,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from daifa.api.app import create_app
+from daifa.app import create_app
 from daifa.audit.models import AuditEvent
 from daifa.config import Settings
 from daifa.db.uow import Database

@@ -7,8 +7,8 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from daifa.db.registry import metadata
 from daifa.db.uow import Database
+from daifa.registry import metadata
 
 
 def _differences(db: Database) -> list[Any]:

@@ -17,10 +17,11 @@ from daifa.audit.models import AuditEvent
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.jobs import service as jobs
 from daifa.jobs.models import Job
-from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
+from daifa.worker import Worker
 from tests import factories
 from tests.api.support import ok
 from tests.e2e.concurrency import rendezvous
@@ -35,7 +36,8 @@ def _worker(settings: Settings, db: Database, clock: FrozenClock, name: str = "w
 def _enqueue(db: Database, settings: Settings, clock: FrozenClock, kind: str, count: int = 1,
              max_attempts: int = 10) -> list[int]:
     with db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=settings, clock=clock)
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=settings, clock=clock)
         made = [jobs.enqueue(ctx, kind, {"n": n}) for n in range(count)]
         for job in made:
             job.max_attempts = max_attempts
@@ -170,7 +172,8 @@ def test_a_job_of_an_unknown_kind_fails_like_any_other(db: Database, settings: S
 def test_a_job_scheduled_for_later_waits(db: Database, settings: Settings,
                                          clock: FrozenClock) -> None:
     with db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=settings, clock=clock)
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=settings, clock=clock)
         jobs.enqueue(ctx, "later", run_at=clock.now() + timedelta(minutes=5))
     ran: list[int] = []
     worker = _worker(settings, db, clock, later=lambda ctx, payload: ran.append(1))

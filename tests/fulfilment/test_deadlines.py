@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from daifa.config import Settings
 from daifa.db.uow import Database
-from daifa.jobs.worker import SWEEPS, Worker
 from daifa.kit.clock import FrozenClock
+from daifa.worker import SWEEPS, Worker
 from tests.api.support import ok
 from tests.fulfilment.helpers import act, routed, ship, timeline_types
 

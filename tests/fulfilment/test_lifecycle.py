@@ -179,10 +179,12 @@ def test_deliver_and_complete_move_the_shop_order_too(client: TestClient) -> Non
     from sqlalchemy import select
 
     from daifa.context import Actor, Ctx
+    from daifa.fulfilment.reactions import REACTIONS
 
     for move in (lifecycle.deliver, lifecycle.complete):
         with hub.db.unit_of_work() as session:
-            ctx = Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+            ctx = Ctx(reactions=REACTIONS,
+                      session=session, actor=Actor.system("test"), settings=hub.settings,
                       clock=hub.clock)
             order = session.scalar(select(DispatchOrder).where(
                 DispatchOrder.dispatch_order_no == no))

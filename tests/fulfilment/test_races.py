@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 
 from daifa.config import Settings
 from daifa.db.uow import Database
-from daifa.jobs.worker import SWEEPS, Worker
 from daifa.kit.clock import FrozenClock
+from daifa.worker import SWEEPS, Worker
 from tests.api.support import assert_problem, ok
 from tests.e2e.concurrency import rendezvous
 from tests.e2e.test_races import race

@@ -29,6 +29,7 @@ from daifa.context import Actor, Ctx
 from daifa.dispatch import lifecycle
 from daifa.dispatch.models import DispatchOrder
 from daifa.errors import InvalidTransition
+from daifa.fulfilment.reactions import REACTIONS
 from tests.api.support import assert_problem, ok
 from tests.fulfilment.helpers import Routed, act, routed, ship
 
@@ -215,7 +216,8 @@ class Lifecycle(RuleBasedStateMachine):
         before = {"deliver": "shipped", "complete": "delivered"}[move]
         hub = self.client.app.state.hub  # type: ignore[attr-defined]
         with hub.db.unit_of_work() as session:
-            ctx = Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+            ctx = Ctx(reactions=REACTIONS,
+                      session=session, actor=Actor.system("test"), settings=hub.settings,
                       clock=hub.clock)
             order = session.scalar(select(DispatchOrder).where(
                 DispatchOrder.dispatch_order_no == self.no))

@@ -12,6 +12,7 @@ from daifa.audit import service as audit
 from daifa.context import Actor, Ctx
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import DISPATCH_TRANSITIONS
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.kit import ids
 from tests import factories as f
 from tests.api.support import assert_problem, ok
@@ -263,7 +264,8 @@ def _accept(client: TestClient, no: str) -> None:
     """The supplier's accept (issue 4's endpoint), through the same transition table."""
     hub = client.app.state.hub  # type: ignore[attr-defined]
     with hub.db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=hub.settings,
                   clock=hub.clock)
         dispatch = session.query(DispatchOrder).filter_by(dispatch_order_no=no).one()
         audit.fire(ctx, DISPATCH_TRANSITIONS, dispatch, "accept",

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
-from daifa.db.registry import metadata
 from daifa.kit.clock import FrozenClock
+from daifa.registry import metadata
 from tests import factories as f
 from tests.api.support import assert_problem, ok
 from tests.orders.helpers import World, order_body, world

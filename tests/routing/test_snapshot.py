@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
 from daifa.context import Actor, Ctx
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.routing import snapshot
 from daifa.routing.rules import ELIGIBLE, Skip
 from daifa.shops.models import Shop
@@ -22,7 +23,8 @@ from tests.orders.helpers import World, world
 def system_ctx(client: TestClient) -> Iterator[Ctx]:
     hub = client.app.state.hub  # type: ignore[attr-defined]
     with hub.db.unit_of_work(write=False) as session:
-        yield Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+        yield Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=hub.settings,
                   clock=hub.clock)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.routing import settings as dispatch
 from daifa.routing.models import DispatchSettings
 from daifa.routing.schemas import DispatchRuleIn
@@ -32,7 +33,8 @@ def test_concurrent_rule_changes_bump_the_version_once_each(
     def put(i: int) -> int:
         start.wait()
         with db.unit_of_work() as session:
-            ctx = Ctx(session=session, actor=Actor.system("test"), settings=settings)
+            ctx = Ctx(reactions=REACTIONS,
+                      session=session, actor=Actor.system("test"), settings=settings)
             shop = session.scalars(select(Shop).where(Shop.shop_id == shop_id)).one()
             dispatch.put_rule(ctx, shop, RuleKind.SKU, f"K{i}",
                               DispatchRuleIn(supplier_ids=[supplier_id]))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from daifa.shipping.labels import Label, LabelLine, render_label, render_labels
+from daifa.dispatch.labels import Label, LabelLine, render_label, render_labels
 
 
 def label(number: int, *, tracking: bool = True) -> Label:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from daifa.shipping.tracking import (
+from daifa.tracking.status import (
     LABELS,
     TrackingEvent,
     TrackingStatus,

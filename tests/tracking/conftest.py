@@ -4,8 +4,8 @@ import pytest
 
 from daifa.config import Settings
 from daifa.db.uow import Database
-from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
+from daifa.worker import Worker
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from daifa.config import Settings
 from daifa.dispatch.models import DispatchOrder
-from daifa.shipping import webhooks as signing
 from daifa.shipping.models import Shipment
 from daifa.tracking import rules
 from daifa.tracking.models import TrackingEventRow, TrackingRawEvent
+from daifa.webhooks import signing
 from tests.api.support import ok
 from tests.orders.helpers import World, order_body, world
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
 from daifa.shipping.models import Shipment
+from daifa.worker import Worker
 from tests.api.support import ok
 from tests.tracking.helpers import dispatch_status, event, post_events, shipped_order
 

@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from daifa.api.app import create_app
+from daifa.app import create_app
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
-from daifa.jobs.worker import Worker
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.kit.clock import FrozenClock
 from daifa.tracking import service
+from daifa.worker import Worker
 from tests.api.support import assert_problem, ok
 from tests.tracking.helpers import (
     event,
@@ -173,7 +174,8 @@ def test_processing_twice_does_nothing_twice(client: TestClient, worker: Worker,
     worker.run_due_jobs()
     hub = client.app.state.hub  # type: ignore[attr-defined]
     with hub.db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=hub.settings,
                   clock=clock)
         service.process(ctx, {"raw": raw_events(client)[0].id})
     assert len(tracking_events(client)) == 1

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from daifa.jobs.worker import Worker
-from daifa.shipping.tracking import TrackingEvent, TrackingStatus, current_status
+from daifa.tracking.status import TrackingEvent, TrackingStatus, current_status
+from daifa.worker import Worker
 from tests.api.support import ok
 from tests.tracking.helpers import event, post_events, shipments, shipped_order
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
-from daifa.shipping.tracking import TrackingStatus
 from daifa.tracking.providers import Parcel
 from daifa.tracking.sandbox import SandboxProvider
+from daifa.tracking.status import TrackingStatus
+from daifa.worker import Worker
 from tests.api.support import ok
 from tests.tracking.helpers import (
     dispatch_status,

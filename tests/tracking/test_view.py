@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
+from daifa.worker import Worker
 from tests import factories
 from tests.api.support import assert_problem, ok
 from tests.tracking.helpers import event, post_events, shipped_order

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from tests.factories import PASSWORD
 
 from daifa.context import Actor, Ctx
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.identity import service as identity
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -101,7 +102,8 @@ def admin(app: FastAPI, visitor: Callable[[], Visitor]) -> Visitor:
     hub = app.state.hub
     login = f"console-admin{next(_seq)}"
     with hub.db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=hub.settings,
                   clock=hub.clock)
         identity.signup(ctx, login, PASSWORD, "Admin", is_admin=True)
     someone = visitor()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.web.conftest import Visitor, text_of
 
-from daifa.api.app import create_app
+from daifa.app import create_app
 from daifa.config import Settings
 from daifa.db.uow import Database
 from daifa.identity.models import Account

@@ -23,6 +23,7 @@ from tests.web.conftest import Visitor, text_of
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.dispatch import deadlines
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.kit.clock import FrozenClock
 
 REVEALS_PER_DAY = 4
@@ -95,7 +96,8 @@ def _system(app: FastAPI) -> Callable[[Callable[[Ctx], Any]], Any]:
     def run(work: Callable[[Ctx], Any]) -> Any:
         hub = app.state.hub
         with hub.db.unit_of_work(write=True) as session:
-            return work(Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+            return work(Ctx(reactions=REACTIONS,
+                            session=session, actor=Actor.system("test"), settings=hub.settings,
                             clock=hub.clock))
     return run
 

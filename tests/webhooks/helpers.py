@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from daifa.context import Actor, Ctx
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
 from daifa.webhooks import service as webhooks
@@ -22,7 +23,8 @@ def hub_ctx_run(client: TestClient, fn: Any) -> Any:
     """Run fn(ctx) in one committed unit of work as the system."""
     hub = client.app.state.hub  # type: ignore[attr-defined]
     with hub.db.unit_of_work() as session:
-        ctx = Ctx(session=session, actor=Actor.system("test"), settings=hub.settings,
+        ctx = Ctx(reactions=REACTIONS,
+                  session=session, actor=Actor.system("test"), settings=hub.settings,
                   clock=hub.clock)
         return fn(ctx)
 

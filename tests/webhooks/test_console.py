@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
+from daifa.worker import Worker
 from tests import factories
 from tests.api.support import ok
 from tests.web.conftest import Visitor, text_of

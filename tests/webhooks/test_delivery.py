@@ -14,14 +14,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event as sa_event
 
 from daifa.config import Settings
-from daifa.jobs.worker import Worker
 from daifa.kit.clock import FrozenClock
-from daifa.shipping import webhooks as signing
-from daifa.shipping.errors import WebhookSignatureInvalid
 from daifa.webhooks import service as webhooks
+from daifa.webhooks import signing
 from daifa.webhooks.delivery import Outgoing, perform
-from daifa.webhooks.errors import UnsafeSupplierPayload
+from daifa.webhooks.errors import UnsafeSupplierPayload, WebhookSignatureInvalid
 from daifa.webhooks.service import Emission
+from daifa.worker import Worker
 from tests import factories
 from tests.api.support import assert_problem, ok
 from tests.webhooks.helpers import (

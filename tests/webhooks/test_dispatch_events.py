@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from daifa.jobs.worker import SWEEPS, Worker
 from daifa.kit.clock import FrozenClock
+from daifa.worker import SWEEPS, Worker
 from tests.api.support import ok
 from tests.orders.helpers import order_body, world
 from tests.tracking.helpers import event, post_events, shipped_order

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from daifa.api.app import create_app
+from daifa.app import create_app
 from daifa.config import Settings
 from daifa.db.uow import Database
 from daifa.kit.clock import FrozenClock

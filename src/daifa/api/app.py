@@ -1,12 +1,10 @@
-"""create_app(settings): builds the engine, the API and the console; nothing at import time."""
+"""The REST API: its routers under /api/v1 and its error handling, installed into the app."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from daifa import __version__
-from daifa.api import embedded, problems
-from daifa.api.deps import Hub
+from daifa.api import problems
 from daifa.api.v1 import (
     admin,
     auth,
@@ -22,11 +20,6 @@ from daifa.api.v1 import (
     tracking,
     webhooks,
 )
-from daifa.config import Settings
-from daifa.db.engine import make_engine
-from daifa.db.uow import Database
-from daifa.identity import passwords
-from daifa.kit.clock import Clock, SystemClock
 
 DESCRIPTION = """
 daifa (代发) is a dropship supply-chain hub: suppliers onboard and get a Supplier ID, shops bind
@@ -46,18 +39,7 @@ def api_router() -> APIRouter:
     return router
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None,
-               database: Database | None = None) -> FastAPI:
-    passwords.use_profile(settings.password_profile)
-    app = FastAPI(title="daifa", version=__version__, description=DESCRIPTION,
-                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
-                  lifespan=embedded.lifespan)
-    app.state.hub = Hub(settings=settings,
-                        db=database or Database(make_engine(settings.database_url)),
-                        clock=clock or SystemClock())
+def install(app: FastAPI) -> None:
+    """The API under /api/v1 and its problem+json error handlers."""
     problems.install(app)
     app.include_router(api_router())
-    from daifa.web.app import install as install_console
-
-    install_console(app)
-    return app

@@ -4,43 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from daifa.config import Settings
 from daifa.context import Actor, Ctx, Scope
-from daifa.db.uow import Database
 from daifa.errors import Unauthenticated
+from daifa.hub import Hub
 from daifa.identity import service as identity
-from daifa.kit.clock import Clock
 from daifa.kit.ids import token_digest
 
 bearer = HTTPBearer(auto_error=False, description="A session token or an API key")
-
-
-@dataclass
-class Hub:
-    """What the app was built with: created once by create_app, shared by all requests."""
-
-    settings: Settings
-    db: Database
-    clock: Clock
-    # API key digest → when this process last committed its `last_used_at`, so a busy key
-    # does not ask for the UPDATE (a no-op within the minute) on every write.
-    touched: dict[str, datetime] = field(default_factory=dict)
-
-    def touch_due(self, digest: str, now: datetime) -> bool:
-        last = self.touched.get(digest)
-        return last is None or now - last >= identity.TOUCH_EVERY or now < last
-
-    def touched_at(self, digest: str, now: datetime) -> None:
-        if len(self.touched) > 10_000:
-            self.touched.clear()
-        self.touched[digest] = now
 
 
 def hub(request: Request) -> Hub:
@@ -61,8 +38,7 @@ class Call:
         touched: list[tuple[str, datetime]] = []
         with self.hub.db.unit_of_work(write=self.write) as session:
             actor = self._actor(session, anonymous, touched)
-            yield Ctx(session=session, actor=actor, settings=self.hub.settings,
-                      clock=self.hub.clock)
+            yield self.hub.ctx(session, actor)
         for digest, now in touched:  # only once committed
             self.hub.touched_at(digest, now)
 

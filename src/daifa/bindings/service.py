@@ -8,11 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from daifa.audit import service as audit
 from daifa.audit.schemas import TimelineEntry
 from daifa.bindings.errors import AlreadyBound, BindingNotFound
+from daifa.bindings.events import BindingEnding
 from daifa.bindings.models import Binding
 from daifa.bindings.schemas import BindingOut
 from daifa.bindings.states import BINDING_TRANSITIONS, BindingStatus, CreatedVia
 from daifa.context import Ctx
-from daifa.dispatch import service as dispatch
 from daifa.kit import ids
 from daifa.kit.pagination import Page
 from daifa.shops.models import Shop
@@ -57,7 +57,7 @@ def end(ctx: Ctx, shop: Shop, supplier: Supplier, *, ended_by: str,
     binding = active_binding(ctx, shop, supplier)
     if binding is None:
         raise BindingNotFound()
-    dispatch.ensure_no_open(ctx, shop.id, supplier.id)  # 409 OPEN_DISPATCH_ORDERS
+    ctx.publish(BindingEnding(shop.id, supplier.id))
     audit.fire(ctx, BINDING_TRANSITIONS, binding, "end", subject=("binding", binding.id),
                reason=reason, data={"ended_by": ended_by},
                ended_at=ctx.now(), ended_by=ended_by, end_reason=reason)

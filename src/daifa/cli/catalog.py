@@ -31,7 +31,7 @@ def import_products(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; change nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the per-row result as JSON."),
 ) -> None:
-    from daifa.cli.main import command_ctx, console
+    from daifa.cli.common import command_ctx, console
     from daifa.suppliers import service as suppliers
 
     content = file.read_bytes()
@@ -53,7 +53,7 @@ def import_products(
 
 
 def _report(result: ImportResult) -> None:
-    from daifa.cli.main import console
+    from daifa.cli.common import console
 
     bad = [row for row in result.rows if row.status == "error"]
     if bad:

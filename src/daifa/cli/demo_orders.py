@@ -20,7 +20,7 @@ from daifa.catalog.schemas import (
     SupplySkuIn,
 )
 from daifa.context import Ctx
-from daifa.orders import ingest
+from daifa.fulfilment import ingest
 from daifa.orders.schemas import AddressIn, BuyerIn, LineIn, OrderIn
 from daifa.routing import settings as dispatch_settings
 from daifa.routing.schemas import DispatchRuleIn, DispatchSettingsIn

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import typer
-from rich.console import Console
 
 from daifa.cli.catalog import catalog_app
+from daifa.cli.common import command_ctx, console
 from daifa.cli.orders import orders_app
 from daifa.cli.shipments import shipments_app
 from daifa.config import Settings, load_settings
-from daifa.context import Actor, Ctx
 from daifa.db.engine import make_engine
 from daifa.db.uow import Database
-from daifa.errors import DaifaError
-from daifa.identity import passwords
 
 app = typer.Typer(help="daifa: a dropship supply-chain hub.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -32,27 +27,6 @@ app.add_typer(docs_app, name="docs")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(shipments_app, name="shipments")
 app.add_typer(orders_app, name="orders")
-console = Console(stderr=True)
-
-EXIT_CODES = {404: 4, 409: 5, 422: 2, 401: 3, 403: 3, 429: 6}
-
-
-@contextmanager
-def command_ctx(label: str = "cli") -> Iterator[Ctx]:
-    """One unit of work for one CLI command; domain errors become a message and an exit code."""
-    settings = load_settings()
-    passwords.use_profile(settings.password_profile)
-    db = Database(make_engine(settings.database_url))
-    try:
-        with db.unit_of_work() as session:
-            yield Ctx(session=session, actor=Actor.system(label), settings=settings)
-    except DaifaError as exc:
-        console.print(f"[red]{exc.code}[/red]: {exc.detail}")
-        raise typer.Exit(EXIT_CODES.get(exc.status, 1)) from exc
-    finally:
-        db.dispose()
-
-
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations to DAIFA_DATABASE_URL."""
@@ -85,14 +59,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         os.environ["DAIFA_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
     settings = load_settings()
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
-    uvicorn.run("daifa.api.asgi:build", host=host, port=port, workers=workers, reload=reload,
+    uvicorn.run("daifa.app:build", host=host, port=port, workers=workers, reload=reload,
                 factory=True, log_level="info", log_config=uvicorn_log_config())
 
 
 @app.command()
 def worker(once: bool = typer.Option(False, help="Run one round and exit.")) -> None:
     """Run background jobs: expiries, deadlines, webhooks."""
-    from daifa.jobs.worker import Worker
+    from daifa.worker import Worker
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     settings = load_settings()

@@ -36,7 +36,7 @@ def import_orders(
                                       "routed; change nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the per-row result as JSON."),
 ) -> None:
-    from daifa.cli.main import command_ctx, console
+    from daifa.cli.common import command_ctx, console
 
     content = file.read_bytes()
     with command_ctx("cli:orders import") as ctx:
@@ -57,7 +57,7 @@ def import_orders(
 
 
 def _print(result: files.FileResult) -> None:
-    from daifa.cli.main import console
+    from daifa.cli.common import console
 
     bad = [row for row in result.rows if row.errors]
     if bad:

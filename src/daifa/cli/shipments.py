@@ -32,7 +32,7 @@ def import_shipments(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; ship nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the per-row result as JSON."),
 ) -> None:
-    from daifa.cli.main import command_ctx, console
+    from daifa.cli.common import command_ctx, console
     from daifa.shipping.sheets import parse_shipments
     from daifa.suppliers import service as suppliers
 
@@ -67,7 +67,7 @@ def as_document(outcome: upload.Outcome) -> dict[str, Any]:
 
 
 def _report(outcome: upload.Outcome) -> None:
-    from daifa.cli.main import console
+    from daifa.cli.common import console
 
     for row in outcome.rows:  # one line each, whatever the terminal's width
         for column, reason, code in row.errors:

@@ -19,6 +19,7 @@ from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.dispatch import access, lifecycle
 from daifa.dispatch.access import Target
+from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import DispatchStatus
 from daifa.errors import DaifaError
@@ -40,7 +41,8 @@ def record_late(ctx: Ctx, target: Target) -> None:
     audit.record(ctx, "dispatch_order", target.no, "dispatch_order.late",
                  from_status=order.status, to_status=order.status, reason="ship_by_passed",
                  data={"ship_by": order.ship_by.isoformat()})
-    lifecycle.announce(ctx, target, "late", order.status, "ship_by_passed", ship_by=order.ship_by)
+    ctx.publish(DispatchOrderMoved(target, "late", order.status, "ship_by_passed",
+                                   extra={"ship_by": order.ship_by}))
 
 
 def expire_due(ctx: Ctx) -> int:

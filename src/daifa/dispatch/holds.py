@@ -15,16 +15,15 @@ from daifa.context import Ctx
 from daifa.dispatch import access
 from daifa.dispatch.access import Target
 from daifa.dispatch.errors import DispatchOrderOnHold, HoldPlacedByShop, NotOnHold
-from daifa.dispatch.lifecycle import announce, view
+from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.models import DispatchOrder
-from daifa.dispatch.schemas import DispatchOrderOut
 from daifa.dispatch.states import HOLDABLE_STATUSES, HoldReason
 from daifa.errors import InvalidTransition
 
 _HOLDABLE = sorted(status.value for status in HOLDABLE_STATUSES)
 
 
-def place(ctx: Ctx, no: str, reason: HoldReason, note: str | None = None) -> DispatchOrderOut:
+def place(ctx: Ctx, no: str, reason: HoldReason, note: str | None = None) -> None:
     target = access.find(ctx, no)
     order = target.order
     result = ctx.session.execute(
@@ -39,11 +38,11 @@ def place(ctx: Ctx, no: str, reason: HoldReason, note: str | None = None) -> Dis
     audit.record(ctx, "dispatch_order", target.no, "dispatch_order.hold", from_status=order.status,
                  to_status=order.status, reason=reason.value,
                  data={"by": target.party, **({"note": note} if note else {})})
-    announce(ctx, target, "held", order.status, reason.value, held_by=target.party)
-    return view(ctx, target)
+    ctx.publish(DispatchOrderMoved(target, "held", order.status, reason.value,
+                                   extra={"held_by": target.party}))
 
 
-def release(ctx: Ctx, no: str, note: str | None = None) -> DispatchOrderOut:
+def release(ctx: Ctx, no: str, note: str | None = None) -> None:
     target = access.find(ctx, no)
     order = target.order
     if order.held_by == "shop" and not target.as_shop:
@@ -63,8 +62,7 @@ def release(ctx: Ctx, no: str, note: str | None = None) -> DispatchOrderOut:
     audit.record(ctx, "dispatch_order", target.no, "dispatch_order.release_hold",
                  from_status=order.status, to_status=order.status, reason=held,
                  data={"by": target.party, "placed_by": by, **({"note": note} if note else {})})
-    announce(ctx, target, "hold_released", order.status, held)
-    return view(ctx, target)
+    ctx.publish(DispatchOrderMoved(target, "hold_released", order.status, held))
 
 
 def _refused(ctx: Ctx, target: Target, action: str) -> None:

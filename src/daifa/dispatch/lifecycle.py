@@ -1,8 +1,11 @@
 """The dispatch-order lifecycle (states.py has the table and the decisions behind it).
 
-Every move goes through `audit.fire` (table check, conditional UPDATE, timeline event), then a
-webhook event `dispatch_order.<what happened>` and, when units moved, the shop order's status.
-Of two people acting at once exactly one wins; the other gets 409 with the current status.
+Every move goes through `audit.fire` (table check, conditional UPDATE, timeline event), then
+`DispatchOrderMoved` for the reactions (fulfilment.reactions): the webhook event
+`dispatch_order.<what happened>`, rerouting a rejected order's lines, giving a cancelled order's
+units back, the shop order's status. Of two people acting at once exactly one wins; the other
+gets 409 with the current status. The actions return nothing: the caller shows the dispatch order
+as it now stands (shipping.views).
 
 - the supplier: accept, reject (→ the next backup in the same request, else back to the shop),
   answer a cancel request (accept_cancel / refuse_cancel);
@@ -16,11 +19,10 @@ from typing import Any
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
-from daifa.dispatch import access, notify, progress, reroute
-from daifa.dispatch import service as dispatch
+from daifa.dispatch import access
 from daifa.dispatch.access import Target
+from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.models import DispatchOrder
-from daifa.dispatch.schemas import DispatchOrderOut
 from daifa.dispatch.states import DISPATCH_TRANSITIONS, DispatchStatus, RejectReason
 from daifa.kit.states import Transition
 
@@ -33,125 +35,65 @@ _STAMPS = {
 }
 # Moves after which the units are no longer the old supplier's: the hold goes with them.
 _ENDS = frozenset({"reject", "expire", "cancel", "accept_cancel", "reassign"})
-# Moves that change what the shop order's units are doing.
-_SETTLES = frozenset({"ship_partially", "ship_fully", "deliver", "complete"})
 
 
 def move(ctx: Ctx, target: Target, action: str, *, reason: str | None = None,
-         data: dict[str, Any] | None = None, notify_shop: dict[str, Any] | None = None,
-         **values: Any) -> Transition[DispatchStatus]:
-    """Fire `action` on the dispatch order, announce it, settle the shop order."""
+         data: dict[str, Any] | None = None, **values: Any) -> Transition[DispatchStatus]:
+    """Fire `action` on the dispatch order, then let whatever reacts to it react."""
     order = target.order
-    now = ctx.now()
     stamp = _STAMPS.get(action)
     if stamp:
-        values.setdefault(stamp, now)
+        values.setdefault(stamp, ctx.now())
     if action in _ENDS:
         values.update(hold_reason=None, held_by=None, held_at=None)
     done = audit.fire(ctx, DISPATCH_TRANSITIONS, order, action,
                       subject=("dispatch_order", order.dispatch_order_no), reason=reason,
                       data=data, **values)
-    announce(ctx, target, action, done.source.value, reason, notify_shop)
-    if action in _SETTLES:
-        progress.settle(ctx, [order.order_pk], data={"dispatch_order_no": target.no})
+    ctx.publish(DispatchOrderMoved(target, action, done.source.value, reason))
     return done
-
-
-def announce(ctx: Ctx, target: Target, what: str, previous: str | None, reason: str | None,
-             shop_extra: dict[str, Any] | None = None, **extra: Any) -> None:
-    """The webhook event for both sides; `shop_extra` only to the shop (its own event)."""
-    order = target.order
-    data = notify.payload(no=order.dispatch_order_no, order_pk=order.order_pk,
-                          shop_id=target.shop.shop_id, supplier_id=target.supplier.supplier_id,
-                          status=order.status, previous_status=previous, action=what,
-                          at=ctx.now(), reason=reason, hold_reason=order.hold_reason,
-                          late=bool(order.late), **extra)
-    if shop_extra is None:
-        notify.emit(ctx, shop_pk=order.shop_pk, supplier_pk=order.supplier_pk, what=what,
-                    data=data)
-        return
-    notify.emit(ctx, shop_pk=None, supplier_pk=order.supplier_pk, what=what, data=data)
-    notify.emit(ctx, shop_pk=order.shop_pk, supplier_pk=None, what=what,
-                data={**data, **shop_extra})
-
-
-def view(ctx: Ctx, target: Target) -> DispatchOrderOut:
-    return dispatch.visible(ctx, target.no)
 
 
 # --- the supplier ---------------------------------------------------------------------------
 
-def accept(ctx: Ctx, no: str) -> DispatchOrderOut:
+def accept(ctx: Ctx, no: str) -> Target:
     target = access.for_supplier(ctx, no)
     move(ctx, target, "accept")
-    return view(ctx, target)
+    return target
 
 
-def reject(ctx: Ctx, no: str, reason: RejectReason, note: str | None = None) -> DispatchOrderOut:
+def reject(ctx: Ctx, no: str, reason: RejectReason, note: str | None = None) -> None:
     """Rejected at once; its lines go to their next backups in the same transaction, else back
-    to the shop order. The supplier gets the rejected order back (not where it went)."""
+    to the shop order (the reactions). The supplier is not told where they went."""
     target = access.for_supplier(ctx, no)
-    _end_and_reroute(ctx, target, "reject", reason.value, note)
-    return view(ctx, target)
+    move(ctx, target, "reject", reason=reason.value, data={"note": note} if note else None,
+         reject_reason=reason.value)
 
 
-def expire(ctx: Ctx, order: DispatchOrder) -> reroute.Outcome:
+def expire(ctx: Ctx, order: DispatchOrder) -> None:
     """The acceptance deadline passed (the worker): like a reject, reason acceptance_timeout."""
-    return _end_and_reroute(ctx, access.of_order(ctx, order), "expire",
-                            RejectReason.ACCEPTANCE_TIMEOUT.value, None)
+    why = RejectReason.ACCEPTANCE_TIMEOUT.value
+    move(ctx, access.of_order(ctx, order), "expire", reason=why, reject_reason=why)
 
 
-def _end_and_reroute(ctx: Ctx, target: Target, action: str, why: str,
-                     note: str | None) -> reroute.Outcome:
-    order = target.order
-    previous = order.status
-    audit.fire(ctx, DISPATCH_TRANSITIONS, order, action,
-               subject=("dispatch_order", order.dispatch_order_no), reason=why,
-               data={"note": note} if note else None, reject_reason=why, closed_at=ctx.now(),
-               hold_reason=None, held_by=None, held_at=None)
-    outcome = reroute.to_backups(ctx, target, why)
-    announce(ctx, target, action, previous, why, shop_extra=outcome.as_data())
-    return outcome
-
-
-def accept_cancel(ctx: Ctx, no: str) -> DispatchOrderOut:
+def accept_cancel(ctx: Ctx, no: str) -> None:
     target = access.for_supplier(ctx, no)
-    _cancelled(ctx, target, "accept_cancel", target.order.cancel_reason)
-    return view(ctx, target)
+    move(ctx, target, "accept_cancel", reason=target.order.cancel_reason)
 
 
-def refuse_cancel(ctx: Ctx, no: str, note: str | None = None) -> DispatchOrderOut:
+def refuse_cancel(ctx: Ctx, no: str, note: str | None = None) -> None:
     """Back to `accepted` (the only status a cancel can be requested from)."""
-    target = access.for_supplier(ctx, no)
-    move(ctx, target, "refuse_cancel", reason=note, cancel_requested_at=None)
-    return view(ctx, target)
+    move(ctx, access.for_supplier(ctx, no), "refuse_cancel", reason=note,
+         cancel_requested_at=None)
 
 
 # --- the shop -------------------------------------------------------------------------------
 
-def cancel(ctx: Ctx, no: str, reason: str | None = None) -> DispatchOrderOut:
+def cancel(ctx: Ctx, no: str, reason: str | None = None) -> None:
     """At once while `assigned`; a request to the supplier once `accepted`; 409 otherwise
     (from the table: nothing cancels once anything shipped)."""
     target = access.for_shop(ctx, no)
-    if target.order.status == DispatchStatus.ACCEPTED:
-        move(ctx, target, "request_cancel", reason=reason, cancel_reason=reason)
-    else:
-        _cancelled(ctx, target, "cancel", reason, cancel_reason=reason)
-    return view(ctx, target)
-
-
-def _cancelled(ctx: Ctx, target: Target, action: str, reason: str | None,
-               **values: Any) -> None:
-    # The move first: its conditional UPDATE decides races before units and stock move.
-    done = audit.fire(ctx, DISPATCH_TRANSITIONS, target.order, action,
-                      subject=("dispatch_order", target.no), reason=reason,
-                      closed_at=ctx.now(), hold_reason=None, held_by=None, held_at=None,
-                      **values)
-    lines = dispatch.lines_of(ctx, [target.order.id])[target.order.id]
-    reroute.release_stock(ctx, lines)
-    reroute.give_back(ctx, target, lines, reroute.CANCELLED, reason)
-    progress.settle(ctx, [target.order.order_pk], data={"dispatch_order_no": target.no})
-    announce(ctx, target, action, done.source.value, reason)
+    action = "request_cancel" if target.order.status == DispatchStatus.ACCEPTED else "cancel"
+    move(ctx, target, action, reason=reason, cancel_reason=reason)
 
 
 # --- the system (tracking, sweeps) ----------------------------------------------------------

@@ -1,5 +1,6 @@
 """Dispatch-order events for webhooks (``dispatch_order.<what happened>``), written through the
-webhooks outbox in the caller's transaction.
+webhooks outbox in the caller's transaction: the reactions that announce new, auto-accepted and
+moved dispatch orders.
 
 Payloads are supplier-safe: numbers, statuses, reasons, SKU codes and quantities, the region.
 Never a sale price nor the buyer's name, phone or address; where the shop may learn more than the
@@ -8,13 +9,18 @@ supplier (which backup took a rejected order), the shop gets its own event.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from daifa.context import Ctx
+from daifa.dispatch.autoaccept import AutoAccepted
+from daifa.dispatch.creation import DispatchOrdersCreated, NewDispatch
+from daifa.dispatch.events import DispatchOrderMoved
+from daifa.dispatch.states import DispatchStatus
+from daifa.shops.models import Shop
 from daifa.webhooks import service as webhooks
 from daifa.webhooks.models import WebhookEndpoint
 from daifa.webhooks.service import Emission
@@ -87,3 +93,60 @@ def listening(ctx: Ctx, shop_pks: Collection[int], supplier_pks: Collection[int]
         select(WebhookEndpoint.id).where(or_(*owners), WebhookEndpoint.enabled.is_(True),
                                          WebhookEndpoint.deleted_at.is_(None)).limit(1)
     ) is not None
+
+
+_SHOP_IDS = select(Shop.id, Shop.shop_id).where(Shop.id.in_(bindparam("pks", expanding=True)))
+
+
+def on_created(ctx: Ctx, event: DispatchOrdersCreated) -> None:
+    """`dispatch_order.created` to both sides of every new dispatch order."""
+    items = event.items
+    if event.known is None:
+        shop_ids = dict(ctx.session.execute(
+            _SHOP_IDS, {"pks": sorted({i.shop_pk for i in items})}).all())
+    else:
+        shop_ids = dict(event.known.shop_ids)
+    for item in items:
+        item.row.setdefault("shop_id", shop_ids.get(item.shop_pk, ""))
+    emit_many(ctx, [(item.shop_pk, item.supplier_pk, "created",
+                     _created(ctx, item, event.supplier_ids)) for item in items])
+
+
+def on_auto_accepted(ctx: Ctx, event: AutoAccepted) -> None:
+    emit_many(ctx, [(item.shop_pk, item.supplier_pk, "accept",
+                     _data(ctx, item, event.supplier_ids, "accept",
+                           DispatchStatus.ASSIGNED.value)) for item in event.items])
+
+
+def _data(ctx: Ctx, item: NewDispatch, supplier_ids: Mapping[int, str], action: str,
+          previous: str | None, **extra: Any) -> dict[str, Any]:
+    return payload(no=item.no, order_pk=item.order_pk, shop_id=str(item.row.get("shop_id", "")),
+                   supplier_id=supplier_ids.get(item.supplier_pk, ""),
+                   status=item.row["status"], previous_status=previous, action=action,
+                   at=ctx.now(), **extra)
+
+
+def _created(ctx: Ctx, item: NewDispatch, supplier_ids: Mapping[int, str]) -> dict[str, Any]:
+    return _data(ctx, item, supplier_ids, "create", None, ship_by=item.ship_by,
+                 lines=[{"line_id": row["line_pk"], "sku_code": row["sku_code"],
+                         "supplier_sku_code": row["supplier_sku_code"],
+                         "quantity": row["quantity"], "reason": row["reason"]}
+                        for row in item.line_rows])
+
+
+def on_moved(ctx: Ctx, event: DispatchOrderMoved) -> None:
+    """The webhook event for both sides; `shop_extra` only to the shop (its own event)."""
+    target = event.target
+    order = target.order
+    data = payload(no=order.dispatch_order_no, order_pk=order.order_pk,
+                   shop_id=target.shop.shop_id, supplier_id=target.supplier.supplier_id,
+                   status=order.status, previous_status=event.previous, action=event.action,
+                   at=ctx.now(), reason=event.reason, hold_reason=order.hold_reason,
+                   late=bool(order.late), **event.extra)
+    what = event.action
+    if event.shop_extra is None:
+        emit(ctx, shop_pk=order.shop_pk, supplier_pk=order.supplier_pk, what=what, data=data)
+        return
+    emit(ctx, shop_pk=None, supplier_pk=order.supplier_pk, what=what, data=data)
+    emit(ctx, shop_pk=order.shop_pk, supplier_pk=None, what=what,
+         data={**data, **event.shop_extra})

@@ -24,12 +24,12 @@ from daifa.context import Ctx
 from daifa.dispatch import access
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.errors import DispatchOrderNotFound, RecipientNotAvailable, RevealLimitReached
+from daifa.dispatch.labels import Label, LabelLine, render_labels
 from daifa.dispatch.models import DispatchOrder, RecipientReveal, RecipientRevealDay
 from daifa.dispatch.schemas import FullRecipient, RecipientAddress
 from daifa.dispatch.states import RECIPIENT_VISIBLE_STATUSES
 from daifa.orders import rules as order_rules
 from daifa.orders.models import ShopOrder
-from daifa.shipping.labels import Label, LabelLine, render_labels
 from daifa.suppliers.models import Supplier
 
 MAX_LABELS = 500

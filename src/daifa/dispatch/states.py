@@ -101,3 +101,5 @@ BLOCKED_WHILE_HELD = frozenset({"ship_partially", "ship_fully"})
 
 # The full recipient may be revealed only in these (API.md: /recipient).
 RECIPIENT_VISIBLE_STATUSES = frozenset({_S.ACCEPTED, _S.PARTIALLY_SHIPPED})
+# A dispatch order in these no longer holds its units of the shop order's lines.
+RELEASED = frozenset({_S.CANCELLED, _S.REJECTED})

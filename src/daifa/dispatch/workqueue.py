@@ -66,8 +66,8 @@ def accept_many(ctx: Ctx, numbers: Sequence[str]) -> list[BulkResult]:
     for no in dict.fromkeys(numbers):
         try:
             with ctx.session.begin_nested():
-                out = lifecycle.accept(ctx, no)
-            results.append(BulkResult(out.dispatch_order_no, status=out.status))
+                target = lifecycle.accept(ctx, no)
+            results.append(BulkResult(target.no, status=target.order.status))
         except DaifaError as exc:
             results.append(BulkResult(no, error_code=exc.code, error_detail=exc.detail))
     return results

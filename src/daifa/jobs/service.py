@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.jobs.models import Job
 from daifa.jobs.states import JOB_TRANSITIONS, JobStatus, backoff_seconds
@@ -64,25 +65,24 @@ def holds_lease(job: Job, worker: str | None) -> bool:
 
 
 def finish(job: Job, now: datetime, *, worker: str | None = None) -> bool:
-    if not holds_lease(job, worker):
-        return False
-    job.status = JOB_TRANSITIONS.next(JobStatus(job.status), "finish").target
-    job.finished_at = now
-    job.locked_by = None
-    job.locked_until = None
-    return True
+    """Done, unless the lease passed to another worker meanwhile (then its outcome stands)."""
+    return _shift(job, worker, "finish", finished_at=now, locked_by=None, locked_until=None)
 
 
 def fail(job: Job, now: datetime, error: str, *, worker: str | None = None) -> bool:
+    """Queued again after the backoff, or failed for good once out of attempts."""
+    if job.attempts >= job.max_attempts:
+        return _shift(job, worker, "give_up", finished_at=now, last_error=error[:2000],
+                      locked_by=None, locked_until=None)
+    return _shift(job, worker, "retry", last_error=error[:2000], locked_by=None,
+                  locked_until=None,
+                  run_at=now + timedelta(seconds=backoff_seconds(job.attempts)))
+
+
+def _shift(job: Job, worker: str | None, action: str, **values: Any) -> bool:
     if not holds_lease(job, worker):
         return False
-    job.last_error = error[:2000]
-    job.locked_by = None
-    job.locked_until = None
-    if job.attempts >= job.max_attempts:
-        job.status = JOB_TRANSITIONS.next(JobStatus(job.status), "give_up").target
-        job.finished_at = now
-    else:
-        job.status = JOB_TRANSITIONS.next(JobStatus(job.status), "retry").target
-        job.run_at = now + timedelta(seconds=backoff_seconds(job.attempts))
-    return True
+    session = object_session(job)
+    assert session is not None, "a job is finished inside the unit of work that loaded it"
+    lease = [Job.locked_by == worker] if worker is not None else []
+    return audit.shift(session, JOB_TRANSITIONS, job, action, where=lease, **values)

@@ -24,7 +24,8 @@ from daifa.audit import service as audit
 from daifa.catalog.rules import yuan_to_fen
 from daifa.catalog.sheets import Table, read_table
 from daifa.context import Ctx
-from daifa.orders import ingest, rules
+from daifa.fulfilment import ingest
+from daifa.orders import rules
 from daifa.orders.schemas import MAX_LINES, MAX_QUANTITY, OrderIn
 from daifa.shops.models import Shop
 

@@ -9,7 +9,6 @@ import phonenumbers
 
 from daifa.kit.masking import mask_name, mask_phone
 
-MAX_DISPATCH_ORDERS_PER_ORDER = 99  # two digits of the dispatch order number
 
 # phonenumbers' own pattern for mainland mobile numbers: a match is a valid number, checked in
 # a fraction of a microsecond; anything else goes through the full parser.
@@ -52,16 +51,6 @@ def masked_name(name: str) -> str:
 def region(province: str, city: str, district: str) -> str:
     """What a supplier sees of the address before accepting: 浙江省 杭州市 西湖区."""
     return " ".join(part for part in (province, city, district) if part)
-
-
-def dispatch_order_no(created_at: datetime, order_pk: int, sequence: int) -> str:
-    """`DO` + yymmdd + the shop order's row id (at least 8 digits) + the sequence (2 digits).
-
-    Unique because (order, sequence) is; all digits after `DO`, so it reads out over the phone.
-    """
-    if not 1 <= sequence <= MAX_DISPATCH_ORDERS_PER_ORDER:
-        raise ValueError("sequence must be 1..99")
-    return f"DO{created_at:%y%m%d}{order_pk:08d}{sequence:02d}"
 
 
 def ship_by(paid_at: datetime | None, now: datetime, ship_by_hours: int) -> datetime:

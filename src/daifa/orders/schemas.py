@@ -1,14 +1,11 @@
-"""Orders as the API takes and shows them (API.md: "Orders and fulfilment")."""
+"""Orders as the API takes them, and the parts of an order as it shows them."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from daifa.audit.schemas import TimelineEntry
-from daifa.dispatch.schemas import DispatchOrderOut
 from daifa.orders import rules
 
 MAX_LINES = 200
@@ -129,29 +126,6 @@ class UnassignedLine(BaseModel):
     quantity: int = Field(description="Units still waiting")
     reason: str
     routing: dict[str, Any] | None = None
-
-
-class OrderOut(BaseModel):
-    order_id: str
-    shop_id: str
-    external_id: str
-    status: str
-    buyer: BuyerOut
-    paid_at: datetime | None
-    ship_by: datetime
-    created_at: datetime
-    total_fen: int
-    routing_version: int = Field(description="The dispatch-settings version it was routed with")
-    lines: list[OrderLineOut]
-    dispatch_orders: list[DispatchOrderOut]
-    unassigned_lines: list[UnassignedLine]
-    timeline: list[TimelineEntry] | None = Field(default=None,
-                                                description="Only on GET of one order")
-
-
-class OrderList(BaseModel):
-    items: list[OrderOut]
-    next_cursor: str | None = None
 
 
 class AssignmentIn(BaseModel):

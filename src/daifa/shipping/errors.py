@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from daifa.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from daifa.errors import Conflict, NotFound, ValidationFailed
 
 
 class UnknownCarrier(ValidationFailed):
@@ -31,16 +31,6 @@ class SheetHeaderInvalid(ValidationFailed):
 class SheetTooLarge(ValidationFailed):
     code = "SHEET_TOO_LARGE"
     title = "Too many rows in one file"
-
-
-class WebhookSignatureInvalid(Unauthenticated):
-    code = "WEBHOOK_SIGNATURE_INVALID"
-    title = "Webhook signature missing or invalid"
-
-
-class WebhookTimestampStale(Unauthenticated):
-    code = "WEBHOOK_TIMESTAMP_STALE"
-    title = "Webhook timestamp outside the accepted window"
 
 
 # --- shipping dispatch orders (issue 4) ---------------------------------------------------------

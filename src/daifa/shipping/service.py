@@ -22,9 +22,11 @@ from daifa.dispatch import access, deadlines, lifecycle
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.access import Target
 from daifa.dispatch.errors import DispatchOrderOnHold
+from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.states import DispatchStatus
 from daifa.errors import InvalidTransition
+from daifa.shipping import views
 from daifa.shipping.carriers import normalise_tracking_no, resolve_carrier, shape_warnings
 from daifa.shipping.errors import (
     LineNotInDispatchOrder,
@@ -61,7 +63,7 @@ def ship(ctx: Ctx, no: str, carrier: str, tracking_no: str,
                    **values)
     if late:
         deadlines.record_late(ctx, target)
-    return ShipOut(**lifecycle.view(ctx, target).model_dump(),
+    return ShipOut(**views.visible(ctx, target.no).model_dump(),
                    warnings=shape_warnings(found, number))
 
 
@@ -178,7 +180,7 @@ def correct(ctx: Ctx, no: str, shipment_id: int, tracking_no: str, carrier: str 
     old = (parcel.carrier_code, parcel.tracking_no)
     if (found.code, number) != old:
         _renumber(ctx, target, parcel, found.code, number, reason)
-    return ShipOut(**lifecycle.view(ctx, target).model_dump(),
+    return ShipOut(**views.visible(ctx, target.no).model_dump(),
                    warnings=shape_warnings(found, number))
 
 
@@ -210,4 +212,4 @@ def _renumber(ctx: Ctx, target: Target, parcel: Shipment, carrier_code: str, num
     status = target.order.status
     audit.record(ctx, "dispatch_order", target.no, "dispatch_order.tracking_corrected",
                  from_status=status, to_status=status, reason=reason, data=change)
-    lifecycle.announce(ctx, target, "tracking_corrected", status, reason, **change)
+    ctx.publish(DispatchOrderMoved(target, "tracking_corrected", status, reason, extra=change))

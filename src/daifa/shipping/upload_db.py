@@ -4,16 +4,17 @@ writes as executemany statements (Core), so 100,000 rows cost a few hundred stat
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import bindparam, select
 
+from daifa.audit.service import Move, fire_many, record_many
 from daifa.context import Ctx
-from daifa.dispatch import notify, progress
-from daifa.dispatch.bulk import Driver
+from daifa.db.bulk import Driver
+from daifa.dispatch import notify
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import DISPATCH_TRANSITIONS
-from daifa.dispatch.transitions import Move, fire_many, record_many
 from daifa.errors import Conflict
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
@@ -115,10 +116,26 @@ def apply(ctx: Ctx, supplier: Supplier, orders: Sequence[Order]) -> int:
     moves, late = _moves(ctx, driver, orders)
     fire_many(ctx, DISPATCH_TRANSITIONS, DispatchOrder, moves, subject_type="dispatch_order")
     _record_late(ctx, driver, late, moves)
-    progress.settle(ctx, {order.order_pk for order in orders}, data={"via": "upload"})
-    if notify.listening(ctx, {order.shop_pk for order in orders}, {supplier.id}):
-        _announce(ctx, supplier, orders, moves, late)
+    ctx.publish(ShippedByFile(supplier, orders, moves, late))
     return len(moves)
+
+
+@dataclass(slots=True)
+class ShippedByFile:
+    """Dispatch orders a spreadsheet shipped (`moves` in the order of `orders`); `late`: those
+    it flagged late on the way."""
+
+    supplier: Supplier
+    orders: Sequence[Order]
+    moves: Sequence[Move]
+    late: Sequence[Order]
+
+
+def announce(ctx: Ctx, event: ShippedByFile) -> None:
+    """The webhook events of a spreadsheet's shipments, when anybody listens."""
+    orders, supplier = event.orders, event.supplier
+    if notify.listening(ctx, {order.shop_pk for order in orders}, {supplier.id}):
+        _announce(ctx, supplier, orders, event.moves, event.late)
 
 
 _INSERT_PARCEL = ("INSERT INTO shipments (id, dispatch_order_pk, shop_pk, supplier_pk, "

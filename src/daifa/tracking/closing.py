@@ -21,7 +21,7 @@ from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import DispatchStatus
 from daifa.errors import InvalidTransition
 from daifa.shipping.models import Shipment
-from daifa.shipping.tracking import TrackingStatus
+from daifa.tracking.status import TrackingStatus
 
 log = logging.getLogger("daifa.tracking")
 BATCH = 500

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from daifa.shipping.tracking import TrackingStatus
 from daifa.tracking.schemas import TrackingEventIn
+from daifa.tracking.status import TrackingStatus
 
 
 @dataclass(frozen=True)

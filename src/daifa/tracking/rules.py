@@ -10,8 +10,8 @@ from datetime import UTC
 
 from daifa.errors import ValidationFailed
 from daifa.shipping.carriers import normalise_tracking_no, resolve_carrier
-from daifa.shipping.tracking import TrackingEvent, TrackingStatus
 from daifa.tracking.schemas import TrackingEventIn
+from daifa.tracking.status import TrackingEvent, TrackingStatus
 
 PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
 FINAL_STATUSES = frozenset({TrackingStatus.DELIVERED, TrackingStatus.REFUSED,

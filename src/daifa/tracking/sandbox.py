@@ -17,10 +17,10 @@ from sqlalchemy import or_, select
 
 from daifa.context import Ctx
 from daifa.shipping.models import Shipment
-from daifa.shipping.tracking import TrackingStatus
 from daifa.tracking import service
 from daifa.tracking.providers import Parcel
 from daifa.tracking.schemas import TrackingEventIn, TrackingWebhookIn
+from daifa.tracking.status import TrackingStatus
 
 NAME = "sandbox"
 STEPS = (TrackingStatus.COLLECTED, TrackingStatus.IN_TRANSIT, TrackingStatus.OUT_FOR_DELIVERY,

@@ -22,13 +22,13 @@ from sqlalchemy import select, tuple_
 from daifa.context import Ctx
 from daifa.errors import ValidationFailed
 from daifa.jobs import service as jobs
-from daifa.shipping import webhooks as signing
 from daifa.shipping.models import Shipment
-from daifa.shipping.tracking import TrackingEvent, TrackingStatus, current_status, merge_events
 from daifa.tracking import closing, rules
 from daifa.tracking.errors import TrackingProviderNotFound
 from daifa.tracking.models import TrackingEventRow, TrackingRawEvent
 from daifa.tracking.schemas import TrackingAccepted, TrackingWebhookIn
+from daifa.tracking.status import TrackingEvent, TrackingStatus, current_status, merge_events
+from daifa.webhooks import signing
 
 PROCESS_JOB = "tracking.process"
 SIGNATURE_HEADER = "Daifa-Signature"

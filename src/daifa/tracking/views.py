@@ -5,18 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from daifa.context import Ctx
-from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
+from daifa.shipping import views
 from daifa.shipping.carriers import find_carrier
 from daifa.shipping.models import Shipment
-from daifa.shipping.tracking import TrackingStatus
 from daifa.tracking.schemas import ParcelOut, TrackingEventOut, TrackingOut
 from daifa.tracking.service import events_of
+from daifa.tracking.status import TrackingStatus
 
 
 def for_dispatch_order(ctx: Ctx, dispatch_order_no: str) -> TrackingOut:
     """404 for anyone but its shop and its supplier (the dispatch order's own rule)."""
-    order = dispatch.visible(ctx, dispatch_order_no)
+    order = views.visible(ctx, dispatch_order_no)
     shipments = ctx.session.scalars(
         select(Shipment).join(DispatchOrder, DispatchOrder.id == Shipment.dispatch_order_pk)
         .where(DispatchOrder.dispatch_order_no == order.dispatch_order_no)

@@ -21,9 +21,9 @@ from jinja2_fragments import render_block
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from daifa.api.deps import Hub
 from daifa.context import Actor, Ctx, Scope
 from daifa.errors import DaifaError, Forbidden
+from daifa.hub import Hub
 from daifa.identity import service as identity
 from daifa.identity.errors import InvalidToken
 from daifa.web import security
@@ -117,8 +117,7 @@ class Page:
                 self.actor = self._resolve(session)
                 if signed_in and not self.signed_in:
                     raise SignInRequired(self)
-                yield Ctx(session=session, actor=self.actor, settings=self.hub.settings,
-                          clock=self.hub.clock)
+                yield self.hub.ctx(session, self.actor)
         except DaifaError as exc:
             raise ConsoleError(self, exc) from exc
 

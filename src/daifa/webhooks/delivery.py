@@ -3,7 +3,7 @@
 It runs in three steps so no database transaction is open while a remote server takes its
 time (on SQLite a writer holds the one write lock): ``prepare`` reads the delivery and signs its
 body, ``perform`` POSTs it outside any transaction, ``record`` writes the attempt to the log and
-moves the delivery (succeeded, a retry on the backoff schedule of ``shipping.webhooks``, or
+moves the delivery (succeeded, a retry on the backoff schedule of ``webhooks.signing``, or
 failed once the 24 h schedule is used up). The worker wires the three together.
 """
 
@@ -22,8 +22,7 @@ from sqlalchemy import select, update
 from daifa import __version__
 from daifa.context import Ctx
 from daifa.jobs import service as jobs
-from daifa.shipping import webhooks as signing
-from daifa.webhooks import rules
+from daifa.webhooks import rules, signing
 from daifa.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from daifa.webhooks.states import DELIVERY_TRANSITIONS, DeliveryStatus
 

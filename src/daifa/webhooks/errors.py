@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from daifa.errors import Conflict, NotFound, ValidationFailed
+from daifa.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 
 
 class WebhookEndpointNotFound(NotFound):
@@ -40,3 +40,13 @@ class TooManyWebhookEndpoints(Conflict):
 
 class UnsafeSupplierPayload(ValueError):
     """A programming error: an event for a supplier carried a shop-only or personal field."""
+
+
+class WebhookSignatureInvalid(Unauthenticated):
+    code = "WEBHOOK_SIGNATURE_INVALID"
+    title = "Webhook signature missing or invalid"
+
+
+class WebhookTimestampStale(Unauthenticated):
+    code = "WEBHOOK_TIMESTAMP_STALE"
+    title = "Webhook timestamp outside the accepted window"

@@ -211,13 +211,30 @@ _LISTENERS = (select(WebhookEndpoint)
               .order_by(WebhookEndpoint.id))
 
 
+_MEMO = "webhooks.listeners"
+
+
 def _listeners(ctx: Ctx, shop_pks: Iterable[int | None],
                supplier_pks: Iterable[int | None]) -> list[WebhookEndpoint]:
-    shops = [pk for pk in shop_pks if pk is not None]
-    suppliers = [pk for pk in supplier_pks if pk is not None]
-    if not shops and not suppliers:
-        return []
-    return list(ctx.session.scalars(_LISTENERS, {"shops": shops, "suppliers": suppliers}))
+    """The enabled endpoints of these owners. Several reactions of one unit of work emit for
+    the same owners (a dispatch order created, then accepted at once): each owner is asked for
+    once per unit of work."""
+    known: dict[tuple[str, int], list[WebhookEndpoint]] = ctx.memo.setdefault(_MEMO, {})
+    wanted = [("shop", pk) for pk in sorted({pk for pk in shop_pks if pk is not None})]
+    wanted += [("supplier", pk) for pk in sorted({pk for pk in supplier_pks if pk is not None})]
+    missing = [key for key in wanted if key not in known]
+    if missing:
+        for key in missing:
+            known[key] = []
+        shops = [pk for kind, pk in missing if kind == "shop"]
+        suppliers = [pk for kind, pk in missing if kind == "supplier"]
+        fresh = set(missing)
+        for row in ctx.session.scalars(_LISTENERS, {"shops": shops, "suppliers": suppliers}):
+            for kind, pk in (("shop", row.shop_pk), ("supplier", row.supplier_pk)):
+                if pk is not None and (kind, pk) in fresh:
+                    known[kind, pk].append(row)
+    found = {row.id: row for key in wanted for row in known[key]}
+    return [found[pk] for pk in sorted(found)]
 
 
 def _write(ctx: Ctx, batch: Sequence[tuple[Emission, Sequence[WebhookEndpoint]]]

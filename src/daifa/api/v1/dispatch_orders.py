@@ -14,8 +14,9 @@ from daifa.context import Ctx
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.schemas import DispatchOrderList, DispatchOrderOut
 from daifa.dispatch.states import DispatchStatus
+from daifa.fulfilment.reassign import reassign
 from daifa.orders.schemas import ReassignIn
-from daifa.routing.reassign import reassign
+from daifa.shipping import views
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
@@ -35,7 +36,7 @@ def supplier_inbox(supplier_id: str, status: DispatchStatus | None = None,
     masked name and phone; the shop's sale prices never appear."""
     before, size = paging(cursor, limit)
     with call.ctx() as ctx:
-        page = dispatch.for_supplier(ctx, suppliers.owned(ctx, supplier_id), status, before,
+        page = views.for_supplier(ctx, suppliers.owned(ctx, supplier_id), status, before,
                                      size)
         return json(DispatchOrderList(items=page.items, next_cursor=page.next_cursor()))
 
@@ -44,7 +45,7 @@ def supplier_inbox(supplier_id: str, status: DispatchStatus | None = None,
 def get_dispatch_order(dispatch_order_no: str, call: Call = Depends(reader)) -> Response:
     """For its shop and its supplier; anyone else gets 404."""
     with call.ctx() as ctx:
-        return json(dispatch.visible(ctx, dispatch_order_no))
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.get("/dispatch-orders/{dispatch_order_no}/timeline", response_model=Timeline)

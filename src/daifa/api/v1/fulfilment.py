@@ -24,6 +24,7 @@ from daifa.dispatch.schemas import (
 )
 from daifa.dispatch.states import HoldReason, RejectReason
 from daifa.shipping import service as shipping
+from daifa.shipping import views
 from daifa.shipping.schemas import CorrectionIn, ShipIn, ShipOut
 
 router = APIRouter(prefix="/dispatch-orders/{dispatch_order_no}", tags=["fulfilment"])
@@ -38,7 +39,8 @@ def json(model: BaseModel) -> Response:
 def accept(dispatch_order_no: str, call: Call = Depends(writer)) -> Response:
     """The supplier takes the dispatch order (from `assigned`)."""
     with call.ctx() as ctx:
-        return json(lifecycle.accept(ctx, dispatch_order_no))
+        lifecycle.accept(ctx, dispatch_order_no)
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.post("/reject", response_model=DispatchOrderOut)
@@ -47,8 +49,9 @@ def reject(dispatch_order_no: str, body: RejectIn, call: Call = Depends(writer))
     backup supplier its routing named (a new dispatch order, reason `backup`), else back to the
     shop order's unassigned lines; the shop is notified either way."""
     with call.ctx() as ctx:
-        return json(lifecycle.reject(ctx, dispatch_order_no, RejectReason(body.reason),
-                                     body.note))
+        lifecycle.reject(ctx, dispatch_order_no, RejectReason(body.reason),
+                                     body.note)
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.post("/ship", response_model=ShipOut)
@@ -83,14 +86,16 @@ def cancel(dispatch_order_no: str, body: CancelIn, call: Call = Depends(writer))
     """The shop cancels: at once while `assigned` (units back to the order), as a request to
     the supplier once `accepted` (`cancel_requested`); 409 once anything shipped."""
     with call.ctx() as ctx:
-        return json(lifecycle.cancel(ctx, dispatch_order_no, body.reason))
+        lifecycle.cancel(ctx, dispatch_order_no, body.reason)
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.post("/cancel/accept", response_model=DispatchOrderOut)
 def accept_cancel(dispatch_order_no: str, call: Call = Depends(writer)) -> Response:
     """The supplier agrees to the shop's cancel request: `cancelled`, units back to the order."""
     with call.ctx() as ctx:
-        return json(lifecycle.accept_cancel(ctx, dispatch_order_no))
+        lifecycle.accept_cancel(ctx, dispatch_order_no)
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.post("/cancel/reject", response_model=DispatchOrderOut)
@@ -98,7 +103,8 @@ def reject_cancel(dispatch_order_no: str, body: NoteIn | None = None,
                   call: Call = Depends(writer)) -> Response:
     """The supplier refuses the cancel request: back to `accepted`."""
     with call.ctx() as ctx:
-        return json(lifecycle.refuse_cancel(ctx, dispatch_order_no, body.note if body else None))
+        lifecycle.refuse_cancel(ctx, dispatch_order_no, body.note if body else None)
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.post("/hold", response_model=DispatchOrderOut)
@@ -106,7 +112,8 @@ def hold(dispatch_order_no: str, body: HoldIn, call: Call = Depends(writer)) -> 
     """Shop or supplier puts it on hold (address_problem, out_of_stock, awaiting_payment,
     other): nothing ships until released. 409 DISPATCH_ORDER_ON_HOLD when already held."""
     with call.ctx() as ctx:
-        return json(holds.place(ctx, dispatch_order_no, HoldReason(body.reason), body.note))
+        holds.place(ctx, dispatch_order_no, HoldReason(body.reason), body.note)
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.post("/hold/release", response_model=DispatchOrderOut)
@@ -115,7 +122,8 @@ def release_hold(dispatch_order_no: str, body: NoteIn | None = None,
     """Releases the hold; a hold the shop placed only the shop can release (403
     HOLD_PLACED_BY_SHOP)."""
     with call.ctx() as ctx:
-        return json(holds.release(ctx, dispatch_order_no, body.note if body else None))
+        holds.release(ctx, dispatch_order_no, body.note if body else None)
+        return json(views.visible(ctx, dispatch_order_no))
 
 
 @router.get("/recipient", response_model=FullRecipient)

@@ -10,8 +10,10 @@ from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
 from daifa.catalog.errors import FileTooLarge
 from daifa.context import Ctx
-from daifa.orders import files, ingest
-from daifa.orders import service as orders
+from daifa.fulfilment import assign, ingest
+from daifa.fulfilment import orders as orders
+from daifa.fulfilment.schemas import OrderList, OrderOut
+from daifa.orders import files
 from daifa.orders.schemas import (
     AssignIn,
     BatchItem,
@@ -21,11 +23,9 @@ from daifa.orders.schemas import (
     ItemError,
     OrderBatchIn,
     OrderIn,
-    OrderList,
-    OrderOut,
 )
 from daifa.orders.states import OrderStatus
-from daifa.routing import assign, dryrun
+from daifa.routing import dryrun
 from daifa.shops import service as shops
 
 router = APIRouter(prefix="/shops/{shop_id}", tags=["orders"])

@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from daifa.db.engine import make_engine
-from daifa.db.registry import metadata
+from daifa.registry import metadata
 
 config = context.config
 

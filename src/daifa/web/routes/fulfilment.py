@@ -14,11 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Response
 
 from daifa.context import Ctx
-from daifa.dispatch import console_queries as queries
 from daifa.dispatch import holds, lifecycle, recipient
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.schemas import FullRecipient, HoldIn, NoteIn, RejectIn
 from daifa.dispatch.states import HoldReason, RejectReason
+from daifa.shipping import console_queries as queries
 from daifa.shipping import service as shipping
 from daifa.shipping.carriers import CARRIERS
 from daifa.shipping.schemas import CorrectionIn, ShipIn

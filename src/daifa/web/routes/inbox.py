@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from daifa.dispatch import inbox
-from daifa.dispatch import service as dispatch
 from daifa.dispatch.states import DispatchStatus
+from daifa.shipping import views
 from daifa.suppliers import service as suppliers
 from daifa.web import forms
 from daifa.web.page import Page, page
@@ -26,7 +26,7 @@ def inbox_page(supplier_id: str, status: str = "", cursor: str = "",
     chosen = DispatchStatus(status) if status in set(DispatchStatus) else None
     with current.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
-        found = dispatch.for_supplier(ctx, supplier, chosen, forms.cursor_key(cursor), PAGE_SIZE)
+        found = views.for_supplier(ctx, supplier, chosen, forms.cursor_key(cursor), PAGE_SIZE)
         return current.render(
             "inbox/list.html", supplier=supplier, items=found.items,
             next_cursor=found.next_cursor(), first_shown=bool(cursor), status=chosen,

@@ -13,14 +13,14 @@ from fastapi import APIRouter, Depends, Form
 from daifa.bindings import service as bindings
 from daifa.catalog import mapping
 from daifa.context import Ctx
-from daifa.dispatch import console_queries
 from daifa.errors import ValidationFailed
+from daifa.fulfilment import assign, orders
+from daifa.fulfilment.reassign import reassign
 from daifa.kit.pagination import MAX_LIMIT
-from daifa.orders import service as orders
 from daifa.orders.schemas import AssignmentIn, BulkAssignmentIn
+from daifa.orders.service import parse_order_id
 from daifa.orders.states import OrderStatus
-from daifa.routing import assign
-from daifa.routing.reassign import reassign
+from daifa.shipping import console_queries
 from daifa.shops import service as shops
 from daifa.shops.models import Shop
 from daifa.web import forms
@@ -170,6 +170,6 @@ def reassign_dispatch(shop_id: str, no: str, supplier_id: Text = "", reason: Tex
             current.flash("success", current.gettext(
                 "Dispatch order %(old)s reassigned: %(new)s goes to %(supplier)s.", old=no,
                 new=moved.dispatch_order_no, supplier=moved.supplier_id), form="dispatch")
-    path = f"/shops/{shop_id}/orders/{orders.parse_order_id(order_id) or ''}"
-    return current.redirect(f"{path}#dispatch" if orders.parse_order_id(order_id)
+    path = f"/shops/{shop_id}/orders/{parse_order_id(order_id) or ''}"
+    return current.redirect(f"{path}#dispatch" if parse_order_id(order_id)
                             else f"/shops/{shop_id}/orders")

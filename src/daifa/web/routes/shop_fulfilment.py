@@ -33,11 +33,11 @@ def cancel(shop_id: str, no: str, reason: Text = "",
         order = dispatch.owned_by_shop(ctx, shops.owned(ctx, shop_id), no)
         with current.attempt(ctx, form=form, values={"reason": reason}) as outcome:
             body = CancelIn.model_validate({"reason": reason})
-            out = lifecycle.cancel(ctx, order.dispatch_order_no, body.reason)
+            lifecycle.cancel(ctx, order.dispatch_order_no, body.reason)
         if outcome.ok:
             current.flash("success", current.gettext(
                 "Cancel requested: the supplier accepted it already, so it answers the request.")
-                if out.status == DispatchStatus.CANCEL_REQUESTED else current.gettext(
+                if order.status == DispatchStatus.CANCEL_REQUESTED else current.gettext(
                 "Cancelled; its units wait for assignment again."), form=form)
         back = _back(shop_id, order.order_pk)
     return current.redirect(back)

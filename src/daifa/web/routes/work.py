@@ -12,10 +12,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Response
 
-from daifa.dispatch import console_queries as queries
 from daifa.dispatch import inbox, recipient, workqueue
-from daifa.dispatch.console_queries import Tab
 from daifa.errors import ValidationFailed
+from daifa.shipping import console_queries as queries
+from daifa.shipping.console_queries import Tab
 from daifa.suppliers import service as suppliers
 from daifa.web import forms
 from daifa.web.page import Page, form_page, page

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from daifa.shipping.errors import WebhookSignatureInvalid, WebhookTimestampStale
-from daifa.shipping.webhooks import (
+from daifa.webhooks.errors import WebhookSignatureInvalid, WebhookTimestampStale
+from daifa.webhooks.signing import (
     MAX_REDELIVERY_SECONDS,
     backoff_schedule,
     parse_header,

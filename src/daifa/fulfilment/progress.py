@@ -1,8 +1,9 @@
-"""The shop order follows its dispatch orders (orders.states.status_for), in bulk.
+"""The shop order follows its dispatch orders (fulfilment.rules.status_for), in bulk.
 
-Called after anything that changes what a shop order's units are doing: a dispatch order
-shipped, delivered, completed, cancelled or rejected (units back to the order), a backup taking
-over. One query per 900 orders, then two executemany statements when some move.
+A reaction to anything that changes what a shop order's units are doing: a dispatch order
+shipped, delivered, completed, cancelled or rejected (units back to the order, or on to a
+backup), a spreadsheet's worth of parcels. One query per 900 orders, then two executemany
+statements when some move.
 """
 
 from __future__ import annotations
@@ -10,16 +11,29 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from daifa.audit.service import Move, fire_many
 from daifa.context import Ctx
-from daifa.dispatch.bulk import Driver
-from daifa.dispatch.transitions import Move, fire_many
+from daifa.db.bulk import Driver
+from daifa.dispatch.events import UNITS_MOVED, DispatchOrderMoved
+from daifa.fulfilment.rules import action_between, status_for
 from daifa.orders.models import ShopOrder
-from daifa.orders.states import ORDER_TRANSITIONS, OrderStatus, action_between, status_for
+from daifa.orders.states import ORDER_TRANSITIONS, OrderStatus
+from daifa.shipping.upload_db import ShippedByFile
 
 CHUNK = 900
 # One query per chunk: each order with the statuses of its dispatch orders (none: one row, NULL).
 _STATE = ("SELECT o.id, o.status, o.quantity, o.assigned_quantity, d.status "
           "FROM shop_orders o LEFT JOIN dispatch_orders d ON d.order_pk = o.id WHERE {where}")
+
+
+def after_move(ctx: Ctx, event: DispatchOrderMoved) -> None:
+    if event.action in UNITS_MOVED:
+        target = event.target
+        settle(ctx, [target.order.order_pk], data={"dispatch_order_no": target.no})
+
+
+def after_file(ctx: Ctx, event: ShippedByFile) -> None:
+    settle(ctx, {order.order_pk for order in event.orders}, data={"via": "upload"})
 
 
 def settle(ctx: Ctx, order_pks: Collection[int], *,

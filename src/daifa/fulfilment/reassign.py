@@ -11,15 +11,17 @@ from daifa.audit import service as audit
 from daifa.catalog import service as catalog
 from daifa.catalog.partners import BoundSuppliers
 from daifa.context import Ctx
-from daifa.dispatch import access, lifecycle
+from daifa.dispatch import access, creation
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.errors import SameSupplier
+from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.schemas import DispatchOrderOut
-from daifa.dispatch.states import DISPATCH_TRANSITIONS, REASSIGNED_REASON
+from daifa.dispatch.states import DISPATCH_TRANSITIONS, REASSIGNED_REASON, DispatchStatus
+from daifa.fulfilment.assign import checked_choice, take_sequences
 from daifa.orders.errors import OutOfStock
 from daifa.orders.models import ShopOrder
 from daifa.routing import snapshot
-from daifa.routing.assign import checked_choice, take_sequences
+from daifa.shipping import views
 from daifa.shops.models import Shop
 
 
@@ -50,17 +52,18 @@ def reassign(ctx: Ctx, shop: Shop, no: str, supplier_ref: str,
             raise OutOfStock(f"not enough stock of {source.supplier_sku_code} at "
                              f"{supplier.supplier_id}", line_id=line.line_pk)
     order = ctx.session.get_one(ShopOrder, old.order_pk)
-    item = dispatch.NewDispatch(order_pk=order.id, order_id=str(order.id), shop_pk=shop.id,
+    item = creation.NewDispatch(order_pk=order.id, order_id=str(order.id), shop_pk=shop.id,
                                 supplier_pk=supplier.id,
                                 sequence=take_sequences(ctx, order, 1), ship_by=old.ship_by,
                                 reassigned_from_pk=old.id)
-    item.lines = [dispatch.NewLine(line.line_pk, line.sku_code, line.quantity, decision,
+    item.lines = [creation.NewLine(line.line_pk, line.sku_code, line.quantity, decision,
                                    bool(decision.source and decision.source.tracked))
                   for line, decision in zip(lines, decisions, strict=True)]
-    dispatch.create(ctx, [item], compiled.supplier_ids, event_reason=REASSIGNED_REASON)
-    # The webhook event of the move; only the shop learns where the order went.
-    lifecycle.announce(ctx, access.of_order(ctx, old), "reassign", "assigned",
-                       reason or REASSIGNED_REASON,
-                       shop_extra={"reassigned_to": {"dispatch_order_no": item.no,
-                                                     "supplier_id": supplier.supplier_id}})
-    return dispatch.visible(ctx, item.no)
+    creation.create(ctx, [item], compiled.supplier_ids, event_reason=REASSIGNED_REASON)
+    # Told once the new dispatch order has its number: only the shop learns where it went.
+    ctx.publish(DispatchOrderMoved(
+        access.of_order(ctx, old), "reassign", DispatchStatus.ASSIGNED.value,
+        reason or REASSIGNED_REASON,
+        shop_extra={"reassigned_to": {"dispatch_order_no": item.no,
+                                      "supplier_id": supplier.supplier_id}}))
+    return views.visible(ctx, item.no)

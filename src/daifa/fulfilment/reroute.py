@@ -18,13 +18,15 @@ from sqlalchemy import Row, update
 from daifa.audit import service as audit
 from daifa.catalog import service as catalog
 from daifa.context import Ctx
-from daifa.dispatch import progress
+from daifa.dispatch import creation
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.access import Target
+from daifa.dispatch.events import CANCELLED as CANCEL_MOVES
+from daifa.dispatch.events import ENDED_UNSHIPPED, DispatchOrderMoved
+from daifa.dispatch.rules import MAX_DISPATCH_ORDERS_PER_ORDER
+from daifa.fulfilment.assign import take_sequences
 from daifa.orders.models import OrderLine, ShopOrder
-from daifa.orders.rules import MAX_DISPATCH_ORDERS_PER_ORDER
 from daifa.routing import snapshot
-from daifa.routing.assign import take_sequences
 from daifa.routing.rules import Decision, Reason, Snapshot, manual_choice
 
 REJECTED = "REJECTED"  # order line's unassigned_reason: its supplier rejected, no backup left
@@ -42,6 +44,22 @@ class Outcome:
         return {"rerouted_to": [{"dispatch_order_no": no, "supplier_id": supplier_id}
                                 for no, supplier_id in self.rerouted.items()],
                 "returned_line_ids": self.returned_line_ids}
+
+
+def after_end(ctx: Ctx, event: DispatchOrderMoved) -> None:
+    """Rejected or expired: the lines to their backups; the shop alone is told where."""
+    if event.action in ENDED_UNSHIPPED:
+        outcome = to_backups(ctx, event.target, event.reason or event.action)
+        event.shop_extra = outcome.as_data()
+
+
+def after_cancel(ctx: Ctx, event: DispatchOrderMoved) -> None:
+    """Cancelled: its stock released and its units waiting on the shop order again."""
+    if event.action in CANCEL_MOVES:
+        target = event.target
+        lines = dispatch.lines_of(ctx, [target.order.id])[target.order.id]
+        release_stock(ctx, lines)
+        give_back(ctx, target, lines, CANCELLED, event.reason)
 
 
 def release_stock(ctx: Ctx, lines: Sequence[Row[Any]]) -> None:
@@ -82,7 +100,6 @@ def to_backups(ctx: Ctx, target: Target, why: str) -> Outcome:
     # timeline and must not learn which supplier took over.
     audit.record(ctx, "shop_order", old.order_pk, "shop_order.rerouted", reason=why,
                  data={"dispatch_order_no": old.dispatch_order_no, **outcome.as_data()})
-    progress.settle(ctx, [old.order_pk], data={"dispatch_order_no": old.dispatch_order_no})
     return outcome
 
 
@@ -113,15 +130,15 @@ def _create(ctx: Ctx, order: ShopOrder, old_pk: int, ship_by: Any,
     first = take_sequences(ctx, order, len(chosen))
     items = []
     for offset, (supplier_pk, pairs) in enumerate(sorted(chosen.items())):
-        item = dispatch.NewDispatch(order_pk=order.id, order_id=str(order.id),
+        item = creation.NewDispatch(order_pk=order.id, order_id=str(order.id),
                                     shop_pk=order.shop_pk, supplier_pk=supplier_pk,
                                     sequence=first + offset, ship_by=ship_by,
                                     reassigned_from_pk=old_pk)
-        item.lines = [dispatch.NewLine(line.line_pk, line.sku_code, line.quantity, decision,
+        item.lines = [creation.NewLine(line.line_pk, line.sku_code, line.quantity, decision,
                                        bool(decision.source and decision.source.tracked))
                       for line, decision in pairs]
         items.append(item)
-    dispatch.create(ctx, items, supplier_ids, event_reason=Reason.BACKUP.value)
+    creation.create(ctx, items, supplier_ids, event_reason=Reason.BACKUP.value)
     return {item.no: supplier_ids.get(item.supplier_pk, "") for item in items}
 
 

@@ -19,9 +19,11 @@ from daifa.catalog import service as catalog
 from daifa.catalog.errors import SupplierNotBound
 from daifa.catalog.partners import BoundSuppliers
 from daifa.context import Ctx
-from daifa.dispatch import service as dispatch
+from daifa.dispatch import creation
 from daifa.dispatch.models import DispatchOrder
+from daifa.dispatch.rules import MAX_DISPATCH_ORDERS_PER_ORDER
 from daifa.errors import DaifaError
+from daifa.fulfilment.rules import action_between, status_for
 from daifa.orders import service as orders
 from daifa.orders.errors import (
     LineNotFound,
@@ -32,9 +34,8 @@ from daifa.orders.errors import (
     UnknownSku,
 )
 from daifa.orders.models import OrderLine, ShopOrder
-from daifa.orders.rules import MAX_DISPATCH_ORDERS_PER_ORDER
 from daifa.orders.schemas import AssignmentIn, BulkAssignItem, BulkAssignmentIn, ItemError
-from daifa.orders.states import ORDER_TRANSITIONS, OrderStatus, action_between, status_for
+from daifa.orders.states import ORDER_TRANSITIONS, OrderStatus
 from daifa.routing import snapshot
 from daifa.routing.rules import Decision, Skip, Snapshot, Unassigned, manual_choice
 from daifa.shops.models import Shop
@@ -173,16 +174,16 @@ def _create_dispatch(ctx: Ctx, order: ShopOrder, wanted: list[_Wanted],
     first = take_sequences(ctx, order, len(groups))
     items = []
     for offset, (supplier_pk, entries) in enumerate(groups.items()):
-        item = dispatch.NewDispatch(order_pk=order.id, order_id=str(order.id),
+        item = creation.NewDispatch(order_pk=order.id, order_id=str(order.id),
                                     shop_pk=order.shop_pk, supplier_pk=supplier_pk,
                                     sequence=first + offset, ship_by=order.ship_by)
         for entry in entries:
             assert entry.decision is not None and entry.decision.source is not None
-            item.lines.append(dispatch.NewLine(entry.line.id, entry.line.sku_code,
+            item.lines.append(creation.NewLine(entry.line.id, entry.line.sku_code,
                                                entry.quantity, entry.decision,
                                                entry.decision.source.tracked))
         items.append(item)
-    dispatch.create(ctx, items, supplier_ids, event_reason="manual")
+    creation.create(ctx, items, supplier_ids, event_reason="manual")
     _settle_status(ctx, order, data={"dispatch_orders": [item.no for item in items]})
 
 

@@ -13,7 +13,6 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, Select, and_, select
 
 from daifa.context import Ctx
-from daifa.dispatch import parcels
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.errors import DispatchOrderNotFound
 from daifa.dispatch.models import DispatchOrder
@@ -21,6 +20,7 @@ from daifa.dispatch.schemas import DispatchOrderOut, Shipment
 from daifa.dispatch.states import HOLDABLE_STATUSES, OPEN_STATUSES, DispatchStatus
 from daifa.kit.pagination import Page
 from daifa.orders.models import ShopOrder
+from daifa.shipping import parcels
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
 
@@ -69,8 +69,8 @@ def work_page(ctx: Ctx, supplier: Supplier, tab: Tab, after: int | None,
     lines = dispatch.lines_of(ctx, pks)
     sent = parcels.of(ctx.session, pks)
     return Page.of([(order.id, dispatch.to_out(
-        order, lines[order.id], _facts(shop, shop_order), supplier.supplier_id, for_shop=False,
-        shipments=sent[order.id])) for order, shop, shop_order in rows], limit)
+        order, lines[order.id], dispatch.facts(shop, shop_order), supplier.supplier_id,
+        for_shop=False, shipments=sent[order.id])) for order, shop, shop_order in rows], limit)
 
 
 def for_supplier(ctx: Ctx, supplier: Supplier, no: str) -> tuple[DispatchOrderOut, Shop]:
@@ -88,7 +88,7 @@ def for_supplier(ctx: Ctx, supplier: Supplier, no: str) -> tuple[DispatchOrderOu
             select(DispatchOrder.id, DispatchOrder.dispatch_order_no)
             .where(DispatchOrder.id == order.reassigned_from_pk)).all())
     out = dispatch.to_out(order, dispatch.lines_of(ctx, [order.id])[order.id],
-                          _facts(shop, shop_order), supplier.supplier_id, for_shop=False,
+                          dispatch.facts(shop, shop_order), supplier.supplier_id, for_shop=False,
                           numbers=numbers, shipments=parcels.of(ctx.session, [order.id])[order.id])
     return out, shop
 
@@ -111,8 +111,3 @@ def parcels_of_order(ctx: Ctx, shop: Shop, order_id: str) -> dict[str, list[Ship
         DispatchOrder.order_pk == int(order_id), DispatchOrder.shop_pk == shop.id)).all()
     found = parcels.of(ctx.session, [pk for pk, _ in rows])
     return {no: found[pk] for pk, no in rows}
-
-
-def _facts(shop: Shop, order: ShopOrder) -> dispatch.OrderFacts:
-    return dispatch.OrderFacts(str(order.id), shop.shop_id, order.province, order.city,
-                               order.district, order.buyer_name, order.buyer_phone)

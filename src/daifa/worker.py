@@ -20,6 +20,7 @@ from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
 from daifa.dispatch import deadlines
+from daifa.fulfilment.reactions import REACTIONS
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
 from daifa.tracking import closing, sandbox
@@ -73,7 +74,7 @@ class Worker:
 
     def _ctx(self, session: Any, label: str) -> Ctx:
         return Ctx(session=session, actor=Actor.system(f"worker:{label}"),
-                   settings=self.settings, clock=self.clock)
+                   settings=self.settings, clock=self.clock, reactions=REACTIONS)
 
     def run_sweeps(self) -> dict[str, int]:
         done: dict[str, int] = {}

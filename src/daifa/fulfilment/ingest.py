@@ -22,12 +22,11 @@ from daifa.audit import service as audit
 from daifa.catalog import service as catalog
 from daifa.catalog.models import SupplySku
 from daifa.context import Ctx
-from daifa.dispatch import autoaccept
-from daifa.dispatch import service as dispatch
+from daifa.dispatch import creation
+from daifa.fulfilment.rules import status_for
 from daifa.orders import rules
 from daifa.orders.models import OrderLine, ShopOrder
 from daifa.orders.schemas import OrderIn
-from daifa.orders.states import status_for
 from daifa.routing import snapshot
 from daifa.routing.rules import Decision, Snapshot, explain, resolve_line
 from daifa.shops.models import Shop
@@ -50,7 +49,7 @@ class Echo:
 
     order: dict[str, Any]
     lines: list[dict[str, Any]]
-    dispatches: list[dispatch.NewDispatch]
+    dispatches: list[creation.NewDispatch]
 
 
 @dataclass
@@ -72,7 +71,7 @@ class _Fresh:
     pk: int = 0
     row: dict[str, Any] = field(default_factory=dict)
     line_rows: list[dict[str, Any]] = field(default_factory=list)
-    dispatches: list[dispatch.NewDispatch] = field(default_factory=list)
+    dispatches: list[creation.NewDispatch] = field(default_factory=list)
 
 
 def validate(raw: Any) -> OrderIn | Outcome:
@@ -157,9 +156,9 @@ def _write(ctx: Ctx, shop: Shop, fresh: list[_Fresh], channel: str) -> None:
     _reserve(ctx, snap, fresh)
     events = _insert_orders(ctx, shop, snap, fresh, channel)
     line_pks = _insert_lines(ctx, snap, fresh, compiled.supplier_ids)
-    known = autoaccept.Known({shop.id: shop.shop_id}, compiled.auto_accept)
+    known = creation.Known({shop.id: shop.shop_id}, compiled.auto_accept)
     _dispatch(ctx, shop, snap, fresh, line_pks, compiled.supplier_ids, events, known)
-    ctx.session.execute(dispatch.INSERT_EVENTS, events)
+    audit.write_rows(ctx, events)
 
 
 def _reserve(ctx: Ctx, snap: Snapshot, fresh: list[_Fresh]) -> None:
@@ -228,15 +227,11 @@ def _insert_orders(ctx: Ctx, shop: Shop, snap: Snapshot, fresh: list[_Fresh],
     for item, row in zip(fresh, rows, strict=True):
         item.pk = row["id"] = returned[item.data.external_id]
         item.row = row
-    label, account = audit.actor_label(ctx), ctx.actor.account_id
-    return [
-        {"at": now, "actor": label, "actor_account_id": account, "subject_type": "shop_order",
-         "subject_id": str(item.pk), "type": "shop_order.received", "from_status": None,
-         "to_status": row["status"], "reason": None,
-         "data": {"external_id": item.data.external_id, "channel": channel,
-                  "routing_version": snap.version}}
-        for item, row in zip(fresh, rows, strict=True)
-    ]
+    return [audit.event_row(ctx, "shop_order", item.pk, "shop_order.received",
+                            to_status=str(row["status"]),
+                            data={"external_id": item.data.external_id, "channel": channel,
+                                  "routing_version": snap.version})
+            for item, row in zip(fresh, rows, strict=True)]
 
 
 def _insert_lines(ctx: Ctx, snap: Snapshot, fresh: list[_Fresh],
@@ -266,13 +261,13 @@ def _insert_lines(ctx: Ctx, snap: Snapshot, fresh: list[_Fresh],
 
 def _dispatch(ctx: Ctx, shop: Shop, snap: Snapshot, fresh: list[_Fresh], line_pks: list[int],
               supplier_ids: dict[int, str], events: list[dict[str, Any]],
-              known: autoaccept.Known) -> None:
+              known: creation.Known) -> None:
     """One dispatch order per supplier per shop order, numbered in order of first line."""
     now = ctx.now()
-    items: list[dispatch.NewDispatch] = []
+    items: list[creation.NewDispatch] = []
     pks = iter(line_pks)
     for item in fresh:
-        by_supplier: dict[int, dispatch.NewDispatch] = {}
+        by_supplier: dict[int, creation.NewDispatch] = {}
         ship_by = rules.ship_by(item.data.paid_at, now, snap.ship_by_hours)
         for line, decision in zip(item.data.lines, item.decisions, strict=True):
             line_pk = next(pks)
@@ -280,13 +275,13 @@ def _dispatch(ctx: Ctx, shop: Shop, snap: Snapshot, fresh: list[_Fresh], line_pk
                 continue
             target = by_supplier.get(decision.supplier_pk)
             if target is None:
-                target = by_supplier[decision.supplier_pk] = dispatch.NewDispatch(
+                target = by_supplier[decision.supplier_pk] = creation.NewDispatch(
                     order_pk=item.pk, order_id=str(item.pk), shop_pk=shop.id,
                     supplier_pk=decision.supplier_pk, sequence=len(by_supplier) + 1,
                     ship_by=ship_by)
             source = decision.source
-            target.lines.append(dispatch.NewLine(line_pk, line.sku_code, line.quantity,
+            target.lines.append(creation.NewLine(line_pk, line.sku_code, line.quantity,
                                                  decision, bool(source and source.tracked)))
         item.dispatches = list(by_supplier.values())
         items.extend(item.dispatches)
-    dispatch.create(ctx, items, supplier_ids, events=events, known=known)
+    creation.create(ctx, items, supplier_ids, events=events, known=known)

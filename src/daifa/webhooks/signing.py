@@ -14,9 +14,8 @@ import hmac
 from collections.abc import Sequence
 from datetime import datetime
 
-from daifa.shipping.errors import WebhookSignatureInvalid, WebhookTimestampStale
+from daifa.webhooks.errors import WebhookSignatureInvalid, WebhookTimestampStale
 
-SIGNATURE_HEADER = "X-Daifa-Signature"
 EVENT_ID_HEADER = "X-Daifa-Event-Id"
 DEFAULT_TOLERANCE = 300
 MAX_REDELIVERY_SECONDS = 24 * 3600

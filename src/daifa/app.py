@@ -1,0 +1,72 @@
+"""create_app(settings): the whole hub as one ASGI app (the API, the console and, when asked,
+the worker in the same process); nothing is built at import time. `build` is the factory
+`daifa serve` hands to the server.
+
+The embedded worker is meant for the single-machine SQLite set-up (`make run`), where a second
+process would only compete for the one write lock: it shares the app's Database, so its writes
+queue with the requests'. Larger set-ups run `daifa worker` processes instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from daifa import __version__
+from daifa.api import app as api
+from daifa.config import Settings, load_settings
+from daifa.db.engine import make_engine
+from daifa.db.uow import Database
+from daifa.hub import Hub
+from daifa.identity import passwords
+from daifa.kit.clock import Clock, SystemClock
+from daifa.web import app as console
+from daifa.worker import Worker
+
+log = logging.getLogger("daifa.worker")
+
+
+def _run(hub: Hub, stop: threading.Event) -> None:
+    try:
+        Worker(settings=hub.settings, db=hub.db, clock=hub.clock).run_forever(stop=stop)
+    except Exception:  # the API keeps serving; the log says why jobs stopped
+        log.exception("embedded worker stopped")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    hub: Hub = app.state.hub
+    if not hub.settings.embedded_worker:
+        yield
+        return
+    stop = threading.Event()
+    thread = threading.Thread(target=_run, args=(hub, stop), name="daifa-worker", daemon=True)
+    thread.start()
+    log.info("embedded worker started")
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None,
+               database: Database | None = None) -> FastAPI:
+    passwords.use_profile(settings.password_profile)
+    app = FastAPI(title="daifa", version=__version__, description=api.DESCRIPTION,
+                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
+                  lifespan=lifespan)
+    app.state.hub = Hub(settings=settings,
+                        db=database or Database(make_engine(settings.database_url)),
+                        clock=clock or SystemClock())
+    api.install(app)
+    console.install(app)
+    return app
+
+
+def build() -> FastAPI:
+    return create_app(load_settings())
