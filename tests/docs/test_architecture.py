@@ -1,4 +1,4 @@
-"""The dependency direction of CONVENTIONS.md, checked by import-linter on every test run."""
+"""The dependency direction of docs/architecture.md, checked by import-linter on every test run."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Orders as the API takes and shows them (API.md: "Orders and fulfilment")."""
+"""Orders as the API takes and shows them (docs/api.md, "Orders and fulfilment")."""
 
 from __future__ import annotations
 

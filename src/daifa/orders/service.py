@@ -42,7 +42,7 @@ from daifa.suppliers.models import Supplier
 _ORDERS = cast(Table, ShopOrder.__table__)
 _LINES = cast(Table, OrderLine.__table__)
 _DO = cast(Table, DispatchOrder.__table__)
-# Built once: building a statement costs more than running it (CONVENTIONS.md, speed).
+# Built once: building a statement costs more than running it (measured on this path).
 _ORDERS_BY_PK = select(_ORDERS).where(_ORDERS.c.id.in_(bindparam("pks", expanding=True)))
 _LINES_OF = (select(_LINES).where(_LINES.c.order_pk.in_(bindparam("pks", expanding=True)))
              .order_by(_LINES.c.order_pk, _LINES.c.line_no))

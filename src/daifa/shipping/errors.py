@@ -43,7 +43,7 @@ class WebhookTimestampStale(Unauthenticated):
     title = "Webhook timestamp outside the accepted window"
 
 
-# --- shipping dispatch orders (issue 4) ---------------------------------------------------------
+# --- shipping dispatch orders ----------------------------------------------------------------
 
 class TrackingNoInUse(Conflict):
     code = "TRACKING_NO_IN_USE"
