@@ -20,10 +20,10 @@ Generated from the error classes in `src/daifa/errors.py` and `src/daifa/**/erro
 `daifa docs errors --write` (a test fails when this file is out of date).
 
 Every error the API returns is `application/problem+json` with a stable upper-snake `code`
-(see [api.md](api.md#errors)); the console shows the title as a message and the CLI exits with
-a status-dependent code. Match on `code`, never on `title` or `detail`: the code is the contract,
-the words may change. The title below is the generic one; a response's `detail` says what was
-wrong with that request.
+(see [api.md](api.md#errors)); the console shows a translated message for the code, and the
+CLI exits with a code that depends on the status. Match on `code`, never on `title` or
+`detail`: the code is the contract, the words may change. The title below is the generic one; a
+response's `detail` says what was wrong with that request.
 
 Besides these, the HTTP layer answers with the generic code of its status where the framework
 itself refuses a request before any domain code runs: `BAD_REQUEST` (400, the body is not
