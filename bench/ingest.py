@@ -9,7 +9,7 @@ product and SKU rules on 30 % of the SKUs; half the supplier SKUs track stock.
 2. Single `POST /orders` with 16 concurrent clients (httpx, keep-alive): orders/s, p50, p99.
 3. The raw rate: the same rows per order (order, lines, dispatch orders, dispatch lines,
    events) inserted with plain `sqlite3` into the same schema, one commit per order; and the
-   batch figure as a share of it. Targets (issue 3): batch ≥ 50 % of raw; single ≥ 1,000/s
+   batch figure as a share of it. Targets: batch ≥ 50 % of raw; single ≥ 1,000/s
    with p99 ≤ 100 ms on SQLite.
 
     .venv/bin/python bench/ingest.py [--batches 10] [--single 4000] [--clients 16]

@@ -14,7 +14,7 @@ done with plain `sqlite3` executemany on a fresh copy of the seeded database (so
 really writes a row), in the same run. SQLite uploads run `--repeats` times, each into a fresh
 copy, best and median shown; the process's CPU seconds are printed too, a figure that holds
 better than wall time on a shared machine. SQLite always; PostgreSQL too when
-DAIFA_TEST_POSTGRES_URL (or DAIFA_BENCH_POSTGRES_URL) is set. Target (issue 4): at least 25,000
+DAIFA_TEST_POSTGRES_URL (or DAIFA_BENCH_POSTGRES_URL) is set. Target: at least 25,000
 rows/s on SQLite.
 
     .venv/bin/python bench/shipments.py [--rows 100000] [--repeats 3]

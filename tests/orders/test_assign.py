@@ -261,7 +261,7 @@ def test_reassign_checks_the_new_supplier(client: TestClient) -> None:
 
 
 def _accept(client: TestClient, no: str) -> None:
-    """The supplier's accept (issue 4's endpoint), through the same transition table."""
+    """The supplier's accept (the dispatch-order endpoint), through the same transition table."""
     hub = client.app.state.hub  # type: ignore[attr-defined]
     with hub.db.unit_of_work() as session:
         ctx = Ctx(reactions=REACTIONS,

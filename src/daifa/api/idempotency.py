@@ -1,4 +1,4 @@
-"""The one helper creating POSTs call to honour `Idempotency-Key` (API.md conventions)."""
+"""The one helper creating POSTs call to honour `Idempotency-Key` (docs/api.md, "Conventions")."""
 
 from __future__ import annotations
 

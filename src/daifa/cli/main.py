@@ -1,4 +1,4 @@
-"""`daifa serve | worker | db upgrade | admin create | demo seed`."""
+"""`daifa serve | worker | db upgrade | admin create | demo seed | docs states | docs errors`."""
 
 from __future__ import annotations
 
@@ -112,6 +112,21 @@ def docs_states(write: bool = typer.Option(False, help="Write docs/states.md ins
     if write:
         Path("docs/states.md").write_text(render(), encoding="utf-8")
         console.print("wrote docs/states.md")
+    else:
+        typer.echo(render())
+
+
+@docs_app.command("errors")
+def docs_errors(write: bool = typer.Option(False, help="Write docs/errors.md instead of "
+                                                       "printing it.")) -> None:
+    """List the error codes (code, HTTP status, title, package) from the error classes."""
+    from pathlib import Path
+
+    from daifa.cli.errorsdoc import render
+
+    if write:
+        Path("docs/errors.md").write_text(render(), encoding="utf-8")
+        console.print("wrote docs/errors.md")
     else:
         typer.echo(render())
 

@@ -23,7 +23,7 @@ class Database:
         )
         # SQLite has one write lock per file. Writers of this process queue here, in order,
         # instead of in SQLite's busy handler, whose sleeps grow to 100 ms and make p99 jump
-        # (CONVENTIONS.md, speed). Other processes still meet at the busy timeout.
+        # (measured with many writer threads). Other processes still meet at the busy timeout.
         self._write_turn = threading.RLock() if is_sqlite(engine) else None
 
     @contextmanager

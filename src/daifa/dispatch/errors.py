@@ -18,7 +18,7 @@ class SameSupplier(ValidationFailed):
     title = "The dispatch order is already with that supplier"
 
 
-# --- the lifecycle (issue 4) -------------------------------------------------------------------
+# --- the lifecycle ---------------------------------------------------------------------------
 
 class SupplierOnly(Forbidden):
     code = "SUPPLIER_ONLY"

@@ -44,7 +44,7 @@ class DispatchOrder(Base):
     reassigned_from_pk: Mapped[int | None] = mapped_column(ForeignKey("dispatch_orders.id"),
                                                            nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # Lifecycle (issue 4; dispatch/lifecycle.py). A hold is a reason beside the status
+    # Lifecycle (dispatch/lifecycle.py). A hold is a reason beside the status
     # (states.HoldReason), placed by "shop" or "supplier"; shipping is refused while it is set.
     hold_reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
     held_by: Mapped[str | None] = mapped_column(String(16), nullable=True)

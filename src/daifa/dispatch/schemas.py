@@ -61,7 +61,7 @@ class DispatchOrderOut(BaseModel):
     lines: list[DispatchLineOut]
     shipments: list[Shipment] = Field(default_factory=list)
     recipient: Recipient
-    # The lifecycle (issue 4).
+    # The lifecycle: a hold is a reason beside the status.
     hold_reason: str | None = Field(default=None, description="address_problem, out_of_stock, "
                                                               "awaiting_payment or other")
     held_by: str | None = Field(default=None, description="shop or supplier")
@@ -102,7 +102,7 @@ class FullRecipient(BaseModel):
     revealed_at: datetime
 
 
-# --- lifecycle requests (issue 4) -------------------------------------------------------------
+# --- lifecycle requests ----------------------------------------------------------------------
 
 SupplierRejectReason = Literal["out_of_stock", "cannot_ship_region", "price_changed", "other"]
 HoldReasonIn = Literal["address_problem", "out_of_stock", "awaiting_payment", "other"]

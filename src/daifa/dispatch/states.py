@@ -1,8 +1,8 @@
 """The dispatch-order (代发单) lifecycle.
 
-Statuses (API.md): ``assigned → accepted → partially_shipped → shipped → delivered → completed``,
-plus ``rejected`` and ``cancel_requested → cancelled``. Decisions made here, where DESIGN.md flow 5,
-issue 4 and API.md leave room:
+Statuses: ``assigned → accepted → partially_shipped → shipped → delivered → completed``,
+plus ``rejected`` and ``cancel_requested → cancelled`` (docs/api.md). Decisions made here, where
+the fulfilment flow (docs/design.md) and the API guide leave room:
 
 - **reject** only from ``assigned``. Once a supplier accepted, it cannot walk away on its own: it
   places a hold (e.g. ``out_of_stock``) and the shop decides to cancel. ``expire`` is the worker's
@@ -13,7 +13,7 @@ issue 4 and API.md leave room:
   **request_cancel** (→ ``cancel_requested``) and the supplier answers with **accept_cancel**
   (→ ``cancelled``) or **refuse_cancel**. Cancelling is refused once anything shipped (no edge
   from ``partially_shipped`` or later), so the status before a request is always ``accepted``
-  and ``refuse_cancel`` returns there: API.md's "back to the status before the request" without
+  and ``refuse_cancel`` returns there: the API's "back to the status before the request" without
   storing that status. Nothing ships while ``cancel_requested``: the supplier refuses the
   cancel first, so ship-vs-cancel races have exactly one winner.
 - **reassign** (by the shop, while ``assigned``) ends the old dispatch order as ``cancelled``
@@ -99,7 +99,7 @@ HOLDABLE_STATUSES = frozenset({_S.ASSIGNED, _S.ACCEPTED, _S.PARTIALLY_SHIPPED})
 # Actions the service refuses while hold_reason is set.
 BLOCKED_WHILE_HELD = frozenset({"ship_partially", "ship_fully"})
 
-# The full recipient may be revealed only in these (API.md: /recipient).
+# The full recipient may be revealed only in these (docs/api.md: /recipient).
 RECIPIENT_VISIBLE_STATUSES = frozenset({_S.ACCEPTED, _S.PARTIALLY_SHIPPED})
 # A dispatch order in these no longer holds its units of the shop order's lines.
 RELEASED = frozenset({_S.CANCELLED, _S.REJECTED})

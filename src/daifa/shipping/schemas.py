@@ -1,4 +1,4 @@
-"""Shipping as the API takes and shows it (API.md: /ship, shipments:upload, corrections)."""
+"""Shipping as the API takes and shows it (docs/api.md: /ship, shipments:upload, corrections)."""
 
 from __future__ import annotations
 

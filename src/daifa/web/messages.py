@@ -87,7 +87,7 @@ MESSAGES: dict[str, str] = {
     "SAME_SUPPLIER": N_("The dispatch order is already with that supplier."),
     "OPEN_DISPATCH_ORDERS": N_("This supplier still has open dispatch orders from the shop; "
                                "reassign or finish them first."),
-    # fulfilment (issue 4)
+    # fulfilment: the dispatch-order lifecycle
     "SUPPLIER_ONLY": N_("Only the dispatch order's supplier can do this."),
     "SHOP_ONLY": N_("Only the dispatch order's shop can do this."),
     "DISPATCH_ORDER_ON_HOLD": N_("The dispatch order is on hold; release the hold first."),

@@ -1,4 +1,4 @@
-"""Dispatch-order actions (API.md "Orders and fulfilment"): accept, reject, ship, cancel and the
+"""Dispatch-order actions (docs/api.md, "Fulfilment"): accept, reject, ship, cancel and the
 supplier's answer, holds, tracking-number corrections, the full recipient and the label.
 
 Each action returns the dispatch order as it now stands; an illegal move is 409
