@@ -109,7 +109,7 @@ def fire(
         move = table.next(current, action)
     except IllegalTransition as exc:
         raise _refused(table.machine, action, current) from exc
-    if not _conditional_update(ctx.session, obj, move, (), values):
+    if not _conditional_update(ctx.session, type(obj), obj.id, move, (), values):
         ctx.session.refresh(obj, ["status"])
         raise _refused(table.machine, action, table.states(obj.status))
     record(ctx, subject[0], subject[1], f"{table.machine}.{action}", from_status=move.source,
@@ -117,24 +117,24 @@ def fire(
     return move
 
 
-def shift(session: Session, table: TransitionTable[S], obj: Any, action: str, *,
-          where: Sequence[Any] = (), **values: Any) -> bool:
-    """`fire` without a timeline row, for the hub's own bookkeeping (the job queue) rather than
-    the business's: False when the move is not in the table or the row changed meanwhile
-    (`where` adds conditions, e.g. who holds a job's lease)."""
-    current = table.states(obj.status)
-    if not table.allows(current, action):
+def shift(session: Session, table: TransitionTable[S], entity: type[Any], pk: int,
+          current: str, action: str, *, where: Sequence[Any] = (), **values: Any) -> bool:
+    """`fire` without a timeline row, for the hub's own bookkeeping (the job queue, webhook
+    deliveries) rather than the business's: the row `pk` of `entity` moves from `current` by
+    `action`; False when the table has no such move or the row changed meanwhile (`where` adds
+    conditions, e.g. who holds a job's lease). Loaded objects of the row follow."""
+    state = table.states(current)
+    if not table.allows(state, action):
         return False
-    return _conditional_update(session, obj, table.next(current, action), where, values)
+    return _conditional_update(session, entity, pk, table.next(state, action), where, values)
 
 
-def _conditional_update(session: Session, obj: Any, move: Transition[S], where: Sequence[Any],
-                        values: dict[str, Any]) -> bool:
-    """UPDATE … WHERE id = ? AND status = <source> (the entity in the session follows)."""
-    entity = type(obj)
+def _conditional_update(session: Session, entity: type[Any], pk: int, move: Transition[S],
+                        where: Sequence[Any], values: dict[str, Any]) -> bool:
+    """UPDATE … WHERE id = ? AND status = <source>."""
     result = session.execute(
         update(entity)
-        .where(entity.id == obj.id, entity.status == move.source, *where)
+        .where(entity.id == pk, entity.status == move.source, *where)
         .values(status=move.target, **values)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from daifa.audit import service as audit
@@ -39,20 +39,14 @@ def _due(now: datetime) -> Any:
 
 def claim(session: Session, worker: str, now: datetime, limit: int = 20) -> Sequence[Job]:
     """Claim up to `limit` due jobs for this worker; each claim is a conditional UPDATE."""
-    candidates = session.scalars(
-        select(Job.id).where(_due(now)).order_by(Job.run_at, Job.id).limit(limit)
+    candidates = session.execute(
+        select(Job.id, Job.status).where(_due(now)).order_by(Job.run_at, Job.id).limit(limit)
     ).all()
-    claimed: list[int] = []
-    for job_id in candidates:
-        result = session.execute(
-            update(Job)
-            .where(Job.id == job_id, _due(now))
-            .values(status=JobStatus.RUNNING, locked_by=worker, locked_until=now + LEASE,
-                    attempts=Job.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(job_id)
+    claimed = [job_id for job_id, status in candidates
+               if audit.shift(session, JOB_TRANSITIONS, Job, job_id, status,
+                              "claim" if status == JobStatus.QUEUED else "reclaim",
+                              where=[_due(now)], locked_by=worker, locked_until=now + LEASE,
+                              attempts=Job.attempts + 1)]
     if not claimed:
         return []
     return session.scalars(select(Job).where(Job.id.in_(claimed)).order_by(Job.id)).all()
@@ -85,4 +79,5 @@ def _shift(job: Job, worker: str | None, action: str, **values: Any) -> bool:
     session = object_session(job)
     assert session is not None, "a job is finished inside the unit of work that loaded it"
     lease = [Job.locked_by == worker] if worker is not None else []
-    return audit.shift(session, JOB_TRANSITIONS, job, action, where=lease, **values)
+    return audit.shift(session, JOB_TRANSITIONS, Job, job.id, job.status, action, where=lease,
+                       **values)

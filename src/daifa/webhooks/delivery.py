@@ -17,9 +17,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from daifa import __version__
+from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.jobs import service as jobs
 from daifa.webhooks import rules, signing
@@ -161,19 +162,13 @@ def record(ctx: Ctx, out: Outgoing, outcome: Outcome) -> None:
     failures = out.failures + (0 if outcome.succeeded else 1)
     delay = None if outcome.succeeded or out.refusal else signing.redelivery_delay(failures)
     action = "succeed" if outcome.succeeded else ("retry" if delay is not None else "give_up")
-    move = DELIVERY_TRANSITIONS.next(DeliveryStatus.PENDING, action)
     next_at = now + timedelta(seconds=delay) if delay is not None else None
-    result = ctx.session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == out.delivery_pk,
-               WebhookDelivery.status == DeliveryStatus.PENDING,
-               WebhookDelivery.attempts == out.attempt - 1)
-        .values(status=move.target, attempts=out.attempt, failures=failures,
-                next_attempt_at=next_at, last_status_code=outcome.status_code,
-                last_error=outcome.error, finished_at=None if next_at else now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not audit.shift(ctx.session, DELIVERY_TRANSITIONS, WebhookDelivery, out.delivery_pk,
+                       DeliveryStatus.PENDING, action,
+                       where=[WebhookDelivery.attempts == out.attempt - 1],
+                       attempts=out.attempt, failures=failures, next_attempt_at=next_at,
+                       last_status_code=outcome.status_code, last_error=outcome.error,
+                       finished_at=None if next_at else now):
         return  # another worker recorded this attempt first
     ctx.session.add(WebhookAttempt(
         delivery_pk=out.delivery_pk, number=out.attempt, at=now, succeeded=outcome.succeeded,

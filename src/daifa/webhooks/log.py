@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.errors import InvalidTransition
 from daifa.kit.pagination import Page
-from daifa.kit.states import IllegalTransition
 from daifa.webhooks import delivery
 from daifa.webhooks.errors import WebhookDeliveryNotFound, WebhookEndpointDisabled
 from daifa.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -47,22 +46,14 @@ def redeliver(ctx: Ctx, owner: Owner, delivery_id: str) -> DeliveryOut:
     if not target.enabled:
         raise WebhookEndpointDisabled("enable the endpoint before redelivering to it")
     current = DeliveryStatus(row.status)
-    try:
-        move = DELIVERY_TRANSITIONS.next(current, "redeliver")
-    except IllegalTransition as exc:
-        raise _refused(current) from exc
     now = ctx.now()
-    result = ctx.session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == row.id, WebhookDelivery.status == current)
-        .values(status=move.target, failures=0, next_attempt_at=now, finished_at=None)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not audit.shift(ctx.session, DELIVERY_TRANSITIONS, WebhookDelivery, row.id, current,
+                       "redeliver", failures=0, next_attempt_at=now, finished_at=None):
         ctx.session.refresh(row, ["status"])
         raise _refused(DeliveryStatus(row.status))
     delivery.queue(ctx, row.id, now)
     audit.record(ctx, "webhook_endpoint", target.public_id, "webhook_delivery.redeliver",
-                 from_status=current, to_status=move.target,
+                 from_status=current, to_status=row.status,
                  data={"delivery_id": str(row.public_id), "event_type": event.type})
     ctx.session.refresh(row)
     return _out(row, event, target, _attempts(ctx, [row.id]).get(row.id, []))
