@@ -18,20 +18,14 @@ from daifa.dispatch import autoaccept, parcels
 from daifa.dispatch.errors import DispatchOrderNotFound, OpenDispatchOrders
 from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.schemas import DispatchLineOut, DispatchOrderOut, Recipient, Shipment
-from daifa.dispatch.states import DispatchStatus
+from daifa.dispatch.states import UNBIND_BLOCKING, DispatchStatus
 from daifa.kit.pagination import Page
+from daifa.kit.states import values
 from daifa.orders import rules as order_rules
 from daifa.orders.models import ShopOrder
 from daifa.routing.rules import Decision, explain, unit_price
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
-
-# Statuses that keep a supplier tied to a shop: everything short of the end of the road.
-UNBIND_BLOCKING = frozenset(DispatchStatus) - {
-    DispatchStatus.COMPLETED, DispatchStatus.CANCELLED, DispatchStatus.REJECTED,
-    DispatchStatus.DELIVERED}
-# A dispatch order in these no longer holds its units of the shop order's lines.
-RELEASED = frozenset({DispatchStatus.CANCELLED, DispatchStatus.REJECTED})
 
 _DO = cast(Table, DispatchOrder.__table__)
 _DL = cast(Table, DispatchLine.__table__)
@@ -137,7 +131,7 @@ def ensure_no_open(ctx: Ctx, shop_pk: int, supplier_pk: int) -> None:
     """Unbinding is refused while the supplier still has open dispatch orders from the shop."""
     blocked = ctx.session.scalar(select(exists().where(
         DispatchOrder.shop_pk == shop_pk, DispatchOrder.supplier_pk == supplier_pk,
-        DispatchOrder.status.in_([s.value for s in UNBIND_BLOCKING]))))
+        DispatchOrder.status.in_(values(UNBIND_BLOCKING)))))
     if blocked:
         raise OpenDispatchOrders("this supplier still has open dispatch orders from the shop; "
                                  "reassign or finish them first")

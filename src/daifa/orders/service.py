@@ -20,6 +20,7 @@ from daifa.dispatch import parcels
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.schemas import Shipment
+from daifa.dispatch.states import RELEASED_STATUSES
 from daifa.kit import ids
 from daifa.kit.pagination import Page
 from daifa.orders.errors import OrderNotFound
@@ -172,7 +173,7 @@ def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Ro
     numbers = {d.id: d.dispatch_order_no for d in dispatched}
     assignments: dict[int, list[Assignment]] = {line.id: [] for line in lines}
     for d in dispatched:
-        if d.status in dispatch.RELEASED:
+        if d.status in RELEASED_STATUSES:
             continue
         for dl in dispatch_lines[d.id]:
             assignments[dl.line_pk].append(Assignment(

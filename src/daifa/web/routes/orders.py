@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form
 from daifa.bindings import service as bindings
 from daifa.catalog import mapping
 from daifa.context import Ctx
-from daifa.dispatch import console_queries
+from daifa.dispatch import actions, console_queries
 from daifa.errors import ValidationFailed
 from daifa.kit.pagination import MAX_LIMIT
 from daifa.orders import service as orders
@@ -100,6 +100,7 @@ def _detail(current: Page, ctx: Ctx, shop: Shop, order_id: str) -> dict[str, Any
             "words": Words(current.gettext, known),
             # the dispatch orders' parcels, cancel and hold (fulfilment/_shop_do.html)
             "parcels": console_queries.parcels_of_order(ctx, shop, order.order_id),
+            "actions": actions.of_each(order.dispatch_orders, "shop"),
             "ship_words": ShippingWords(current.gettext), "hold_choices": HOLD_CHOICES}
 
 
