@@ -140,3 +140,10 @@ def test_a_named_terminal_set_is_the_tables_terminal_set() -> None:
         for group in table.named():
             if group.name == "terminal":
                 assert group.statuses == table.terminal()
+
+
+def test_moves_read_a_status_given_as_text() -> None:
+    assert _door().moves("shut") == {"open", "lock", "remove"}
+    assert _door().moves("gone") == frozenset()
+    with pytest.raises(ValueError):
+        _door().moves("ajar")

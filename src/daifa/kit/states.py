@@ -71,6 +71,10 @@ class TransitionTable(Generic[S]):
     def actions_from(self, current: S) -> list[str]:
         return sorted(action for action, source in self._edges if source == current)
 
+    def moves(self, status: str) -> frozenset[str]:
+        """The actions from a status given as text, as rows and API models carry it."""
+        return frozenset(self.actions_from(self.states(status)))
+
     def edges(self) -> Mapping[tuple[str, S], S]:
         return dict(self._edges)
 
