@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterator
+from enum import StrEnum
 
 import daifa
 from daifa.kit.states import TransitionTable
@@ -24,7 +25,7 @@ def tables() -> Iterator[tuple[str, str, TransitionTable]]:  # type: ignore[type
             continue
         module = importlib.import_module(module_info.name)
         for name, value in sorted(vars(module).items()):
-            if isinstance(value, TransitionTable):
+            if isinstance(value, TransitionTable) and not name.startswith("_"):
                 yield module_info.name, name, value
 
 
@@ -39,4 +40,20 @@ def render() -> str:
         parts.append("```\n\n| action | from | to |\n|---|---|---|\n")
         for (action, source), target in sorted(table.edges().items()):
             parts.append(f"| {action} | `{source}` | `{target}` |\n")
+        parts.append(_sets(table))
     return "".join(parts)
+
+
+def _statuses(table: TransitionTable, chosen: frozenset[StrEnum]) -> str:  # type: ignore[type-arg]
+    """In the order the table declares its statuses."""
+    return ", ".join(f"`{s}`" for s in table.states if s in chosen) or "—"
+
+
+def _sets(table: TransitionTable) -> str:  # type: ignore[type-arg]
+    """The statuses no edge leaves, then the groups the code names (`TransitionTable.name`)."""
+    lines = [f"\nTerminal (no move leaves): {_statuses(table, table.terminal())}.\n"]
+    if table.named():
+        lines.append("\n| status set | statuses | meaning |\n|---|---|---|\n")
+        lines += [f"| {group.name} | {_statuses(table, group.statuses)} | {group.meaning} |\n"
+                  for group in table.named()]
+    return "".join(lines)

@@ -21,14 +21,12 @@ from daifa.dispatch import access, lifecycle
 from daifa.dispatch.access import Target
 from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.models import DispatchOrder
-from daifa.dispatch.states import DispatchStatus
+from daifa.dispatch.states import LATE_STATUSES, DispatchStatus
 from daifa.errors import DaifaError
+from daifa.kit.states import values
 
 log = logging.getLogger("daifa.dispatch")
 BATCH = 500
-# Units still to leave the supplier: these can be late (index: status, ship_by).
-LATE_STATUSES = (DispatchStatus.ASSIGNED.value, DispatchStatus.ACCEPTED.value,
-                 DispatchStatus.PARTIALLY_SHIPPED.value)
 
 
 def is_late(ctx: Ctx, order: DispatchOrder) -> bool:
@@ -72,7 +70,7 @@ def mark_late_due(ctx: Ctx) -> int:
         update(DispatchOrder)
         .where(DispatchOrder.id.in_(
             select(DispatchOrder.id)
-            .where(DispatchOrder.status.in_(LATE_STATUSES), DispatchOrder.ship_by < now,
+            .where(DispatchOrder.status.in_(values(LATE_STATUSES)), DispatchOrder.ship_by < now,
                    DispatchOrder.late.is_(False))
             .order_by(DispatchOrder.id).limit(BATCH).scalar_subquery()),
             DispatchOrder.late.is_(False))

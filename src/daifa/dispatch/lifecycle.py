@@ -23,7 +23,12 @@ from daifa.dispatch import access
 from daifa.dispatch.access import Target
 from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.models import DispatchOrder
-from daifa.dispatch.states import DISPATCH_TRANSITIONS, DispatchStatus, RejectReason
+from daifa.dispatch.states import (
+    DISPATCH_TRANSITIONS,
+    ENDING_ACTIONS,
+    DispatchStatus,
+    RejectReason,
+)
 from daifa.kit.states import Transition
 
 # Timestamp column each move sets.
@@ -33,8 +38,6 @@ _STAMPS = {
     "reject": "closed_at", "expire": "closed_at", "cancel": "closed_at",
     "accept_cancel": "closed_at", "reassign": "closed_at",
 }
-# Moves after which the units are no longer the old supplier's: the hold goes with them.
-_ENDS = frozenset({"reject", "expire", "cancel", "accept_cancel", "reassign"})
 
 
 def move(ctx: Ctx, target: Target, action: str, *, reason: str | None = None,
@@ -44,7 +47,7 @@ def move(ctx: Ctx, target: Target, action: str, *, reason: str | None = None,
     stamp = _STAMPS.get(action)
     if stamp:
         values.setdefault(stamp, ctx.now())
-    if action in _ENDS:
+    if action in ENDING_ACTIONS:  # the hold goes with the units
         values.update(hold_reason=None, held_by=None, held_at=None)
     done = audit.fire(ctx, DISPATCH_TRANSITIONS, order, action,
                       subject=("dispatch_order", order.dispatch_order_no), reason=reason,

@@ -15,16 +15,12 @@ from daifa.context import Ctx, Scope
 from daifa.dispatch.errors import DispatchOrderNotFound, OpenDispatchOrders
 from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.schemas import DispatchLineOut, DispatchOrderOut, Recipient, Shipment
-from daifa.dispatch.states import DispatchStatus
+from daifa.dispatch.states import UNBIND_BLOCKING
+from daifa.kit.states import values
 from daifa.orders import rules as order_rules
 from daifa.orders.models import ShopOrder
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
-
-# Statuses that keep a supplier tied to a shop: everything short of the end of the road.
-UNBIND_BLOCKING = frozenset(DispatchStatus) - {
-    DispatchStatus.COMPLETED, DispatchStatus.CANCELLED, DispatchStatus.REJECTED,
-    DispatchStatus.DELIVERED}
 
 _DL = cast(Table, DispatchLine.__table__)
 _LINES_OF = (select(_DL).where(_DL.c.dispatch_order_pk.in_(bindparam("pks", expanding=True)))
@@ -35,7 +31,7 @@ def refuse_unbind_while_open(ctx: Ctx, event: BindingEnding) -> None:
     """Unbinding is refused while the supplier still has open dispatch orders from the shop."""
     blocked = ctx.session.scalar(select(exists().where(
         DispatchOrder.shop_pk == event.shop_pk, DispatchOrder.supplier_pk == event.supplier_pk,
-        DispatchOrder.status.in_([s.value for s in UNBIND_BLOCKING]))))
+        DispatchOrder.status.in_(values(UNBIND_BLOCKING)))))
     if blocked:
         raise OpenDispatchOrders("this supplier still has open dispatch orders from the shop; "
                                  "reassign or finish them first")

@@ -28,6 +28,7 @@ the fulfilment flow (docs/design.md) and the API guide leave room:
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from daifa.kit.states import TransitionTable
 
@@ -86,20 +87,50 @@ DISPATCH_TRANSITIONS = TransitionTable[DispatchStatus](
     ],
 )
 
-# The supplier still has work to do or a decision to make: these count as "open" for unbinding
-# and for the supplier's work queue. Shipped/delivered parcels are in the carrier's hands.
-OPEN_STATUSES = frozenset({_S.ASSIGNED, _S.ACCEPTED, _S.PARTIALLY_SHIPPED, _S.CANCEL_REQUESTED})
+_T = DISPATCH_TRANSITIONS
 
-# No edge leaves these.
-TERMINAL_STATUSES = frozenset({_S.COMPLETED, _S.REJECTED, _S.CANCELLED})
+# Who makes each move. The system's moves (the worker's sweeps, tracking) are nobody's button.
+MOVED_BY: dict[str, Literal["shop", "supplier", "system"]] = {
+    "accept": "supplier", "reject": "supplier", "ship_partially": "supplier",
+    "ship_fully": "supplier", "accept_cancel": "supplier", "refuse_cancel": "supplier",
+    "cancel": "shop", "request_cancel": "shop", "reassign": "shop",
+    "expire": "system", "deliver": "system", "complete": "system",
+}
+SHIP_ACTIONS = frozenset({"ship_partially", "ship_fully"})
+# Moves after which the units are no longer the supplier's.
+ENDING_ACTIONS = frozenset({"reject", "expire", "cancel", "accept_cancel", "reassign"})
 
-# A hold may be placed (and released) only before the goods have all left.
-HOLDABLE_STATUSES = frozenset({_S.ASSIGNED, _S.ACCEPTED, _S.PARTIALLY_SHIPPED})
+OPEN_STATUSES = _T.name(
+    "open", _T.sources(*(a for a, by in MOVED_BY.items() if by == "supplier")),
+    "the supplier still has work to do or a decision to make: its work queue, and unbinding "
+    "waits for them; shipped parcels are in the carrier's hands")
+SHIPPABLE_STATUSES = _T.name("shippable", _T.sources(*SHIP_ACTIONS),
+                             "accepted and not all shipped: a parcel may leave")
+HOLDABLE_STATUSES = _T.name(
+    "holdable", _T.sources("accept", *SHIP_ACTIONS),
+    "units still to leave, and only the supplier moves them on: a hold may be placed")
+LATE_STATUSES = _T.name(
+    "late_able", HOLDABLE_STATUSES,
+    "the same units still to leave: the worker flags these late once ship_by passed (a "
+    "pending cancel request stops the clock until the supplier answers)")
+SENT_STATUSES = _T.name("sent", _T.reachable(_T.targets(*SHIP_ACTIONS)),
+                        "something has left: nothing cancels any more")
+ALL_SHIPPED_STATUSES = _T.name("all_shipped", _T.reachable(_T.targets("ship_fully")),
+                               "every unit has left")
+ALL_DELIVERED_STATUSES = _T.name("all_delivered", _T.reachable(_T.targets("deliver")),
+                                 "every parcel arrived")
+CORRECTABLE_STATUSES = _T.name(
+    "correctable", SENT_STATUSES & _T.sources(*SHIP_ACTIONS, "deliver"),
+    "a parcel left and not everything arrived: a tracking number may be corrected")
+RELEASED_STATUSES = _T.name("released", _T.targets(*ENDING_ACTIONS),
+                            "the dispatch order no longer holds its units of the shop order")
+TERMINAL_STATUSES = _T.name("terminal", _T.terminal(), "no edge leaves these")
+# The full recipient may be revealed only in these (docs/api.md: /recipient).
+RECIPIENT_VISIBLE_STATUSES = _T.name(
+    "recipient_visible", SHIPPABLE_STATUSES,
+    "accepted and not all shipped: the full recipient may be revealed (to print a label)")
+UNBIND_BLOCKING = _T.name("unbind_blocking", OPEN_STATUSES,
+                          "unbinding the supplier is refused while the shop has these")
 
 # Actions the service refuses while hold_reason is set.
-BLOCKED_WHILE_HELD = frozenset({"ship_partially", "ship_fully"})
-
-# The full recipient may be revealed only in these (docs/api.md: /recipient).
-RECIPIENT_VISIBLE_STATUSES = frozenset({_S.ACCEPTED, _S.PARTIALLY_SHIPPED})
-# A dispatch order in these no longer holds its units of the shop order's lines.
-RELEASED = frozenset({_S.CANCELLED, _S.REJECTED})
+BLOCKED_WHILE_HELD = SHIP_ACTIONS

@@ -14,6 +14,7 @@ from daifa.dispatch import lifecycle
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import HOLDABLE_STATUSES, OPEN_STATUSES, DispatchStatus
 from daifa.errors import DaifaError
+from daifa.kit.states import values
 from daifa.suppliers.models import Supplier
 
 MAX_BULK = 500
@@ -34,7 +35,7 @@ def counts(ctx: Ctx, supplier: Supplier) -> Counts:
         select(DispatchOrder.status, DispatchOrder.hold_reason.is_not(None),
                DispatchOrder.late, func.count())
         .where(DispatchOrder.supplier_pk == supplier.id,
-               DispatchOrder.status.in_([s.value for s in OPEN_STATUSES]))
+               DispatchOrder.status.in_(values(OPEN_STATUSES)))
         .group_by(DispatchOrder.status, DispatchOrder.hold_reason.is_not(None),
                   DispatchOrder.late))
     tally = {"to_accept": 0, "to_ship": 0, "late": 0, "on_hold": 0, "cancel_requested": 0}

@@ -19,7 +19,7 @@ from daifa.context import Ctx
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.schemas import Shipment
-from daifa.dispatch.states import RELEASED
+from daifa.dispatch.states import RELEASED_STATUSES
 from daifa.fulfilment.ingest import Echo
 from daifa.fulfilment.schemas import OrderOut
 from daifa.kit import ids
@@ -147,7 +147,7 @@ def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Ro
     numbers = {d.id: d.dispatch_order_no for d in dispatched}
     assignments: dict[int, list[Assignment]] = {line.id: [] for line in lines}
     for d in dispatched:
-        if d.status in RELEASED:
+        if d.status in RELEASED_STATUSES:
             continue
         for dl in dispatch_lines[d.id]:
             assignments[dl.line_pk].append(Assignment(

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from daifa.dispatch.states import DispatchStatus
+from daifa.dispatch.states import (
+    ALL_DELIVERED_STATUSES,
+    ALL_SHIPPED_STATUSES,
+    RELEASED_STATUSES,
+    SENT_STATUSES,
+    DispatchStatus,
+)
 from daifa.orders.states import OrderStatus
 
 _D = DispatchStatus
-_HOLDS_NOTHING = frozenset({_D.CANCELLED, _D.REJECTED})
-_SENT = frozenset({_D.PARTIALLY_SHIPPED, _D.SHIPPED, _D.DELIVERED, _D.COMPLETED})
-_ALL_SHIPPED = frozenset({_D.SHIPPED, _D.DELIVERED, _D.COMPLETED})
-_ALL_DELIVERED = frozenset({_D.DELIVERED, _D.COMPLETED})
 
 
 def status_for(quantity: int, assigned: int,
@@ -26,14 +28,14 @@ def status_for(quantity: int, assigned: int,
         return OrderStatus.UNASSIGNED
     if assigned < quantity:
         return OrderStatus.PARTIALLY_ASSIGNED
-    live = {_D(status) for status in dispatch_statuses} - _HOLDS_NOTHING
-    if not live & _SENT:
+    live = {_D(status) for status in dispatch_statuses} - RELEASED_STATUSES
+    if not live & SENT_STATUSES:
         return OrderStatus.ASSIGNED
     if live == {_D.COMPLETED}:
         return OrderStatus.COMPLETED
-    if live <= _ALL_DELIVERED:
+    if live <= ALL_DELIVERED_STATUSES:
         return OrderStatus.DELIVERED
-    return OrderStatus.SHIPPED if live <= _ALL_SHIPPED else OrderStatus.PARTIALLY_SHIPPED
+    return OrderStatus.SHIPPED if live <= ALL_SHIPPED_STATUSES else OrderStatus.PARTIALLY_SHIPPED
 
 
 def action_between(current: OrderStatus, target: OrderStatus) -> str | None:

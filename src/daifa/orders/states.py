@@ -46,4 +46,6 @@ ORDER_TRANSITIONS = TransitionTable[OrderStatus](
     ],
 )
 
-WAITING_STATUSES = frozenset({OrderStatus.UNASSIGNED, OrderStatus.PARTIALLY_ASSIGNED})
+WAITING_STATUSES = ORDER_TRANSITIONS.name(
+    "waiting", ORDER_TRANSITIONS.sources("assign"),
+    "units wait for the shop to assign them (the shop's queue)")

@@ -17,15 +17,20 @@ from daifa.dispatch import service as dispatch
 from daifa.dispatch.errors import DispatchOrderNotFound
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.schemas import DispatchOrderOut, Shipment
-from daifa.dispatch.states import HOLDABLE_STATUSES, OPEN_STATUSES, DispatchStatus
+from daifa.dispatch.states import (
+    HOLDABLE_STATUSES,
+    OPEN_STATUSES,
+    SHIPPABLE_STATUSES,
+    DispatchStatus,
+)
 from daifa.kit.pagination import Page
+from daifa.kit.states import values
 from daifa.orders.models import ShopOrder
 from daifa.shipping import parcels
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
 
 _S = DispatchStatus
-_SHIPPABLE = (_S.ACCEPTED.value, _S.PARTIALLY_SHIPPED.value)
 
 
 class Tab(StrEnum):
@@ -43,12 +48,12 @@ def _where(tab: Tab) -> ColumnElement[bool]:
     if tab is Tab.TO_ACCEPT:
         return d.status == _S.ASSIGNED.value
     if tab is Tab.TO_SHIP:
-        return and_(d.status.in_(_SHIPPABLE), d.hold_reason.is_(None))
+        return and_(d.status.in_(values(SHIPPABLE_STATUSES)), d.hold_reason.is_(None))
     if tab is Tab.LATE:
-        return and_(d.late.is_(True), d.status.in_([s.value for s in OPEN_STATUSES]))
+        return and_(d.late.is_(True), d.status.in_(values(OPEN_STATUSES)))
     if tab is Tab.ON_HOLD:
         return and_(d.hold_reason.is_not(None),
-                    d.status.in_([s.value for s in HOLDABLE_STATUSES]))
+                    d.status.in_(values(HOLDABLE_STATUSES)))
     return d.status == _S.CANCEL_REQUESTED.value
 
 

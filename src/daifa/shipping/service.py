@@ -24,8 +24,9 @@ from daifa.dispatch.access import Target
 from daifa.dispatch.errors import DispatchOrderOnHold
 from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.models import DispatchLine, DispatchOrder
-from daifa.dispatch.states import DispatchStatus
+from daifa.dispatch.states import CORRECTABLE_STATUSES, SHIPPABLE_STATUSES
 from daifa.errors import InvalidTransition
+from daifa.kit.states import values
 from daifa.shipping import views
 from daifa.shipping.carriers import normalise_tracking_no, resolve_carrier, shape_warnings
 from daifa.shipping.errors import (
@@ -36,9 +37,6 @@ from daifa.shipping.errors import (
 )
 from daifa.shipping.models import Shipment, ShipmentLine, TrackingCorrection
 from daifa.shipping.schemas import ShipOut
-
-SHIPPABLE = (DispatchStatus.ACCEPTED.value, DispatchStatus.PARTIALLY_SHIPPED.value)
-CORRECTABLE = (DispatchStatus.PARTIALLY_SHIPPED.value, DispatchStatus.SHIPPED.value)
 
 
 def ship(ctx: Ctx, no: str, carrier: str, tracking_no: str,
@@ -73,14 +71,15 @@ def claim(ctx: Ctx, target: Target) -> None:
     order = target.order
     result = ctx.session.execute(
         update(DispatchOrder)
-        .where(DispatchOrder.id == order.id, DispatchOrder.status.in_(SHIPPABLE),
+        .where(DispatchOrder.id == order.id,
+               DispatchOrder.status.in_(values(SHIPPABLE_STATUSES)),
                DispatchOrder.hold_reason.is_(None))
         .values(status=DispatchOrder.status)
         .execution_options(synchronize_session=False))
     ctx.session.refresh(order)
     if result.rowcount == 1:  # type: ignore[attr-defined]
         return
-    if order.status in SHIPPABLE:
+    if order.status in SHIPPABLE_STATUSES:
         raise DispatchOrderOnHold(f"dispatch order {target.no} is on hold "
                                   f"({order.hold_reason}); release the hold first",
                                   current_status=order.status, hold_reason=order.hold_reason)
@@ -172,7 +171,7 @@ def correct(ctx: Ctx, no: str, shipment_id: int, tracking_no: str, carrier: str 
     parcel = ctx.session.get(Shipment, shipment_id)
     if parcel is None or parcel.dispatch_order_pk != target.order.id:
         raise ShipmentNotFound()
-    if target.order.status not in CORRECTABLE:
+    if target.order.status not in CORRECTABLE_STATUSES:
         raise InvalidTransition(f"cannot correct a tracking number of a dispatch order that is "
                                 f"{target.order.status}", current_status=target.order.status)
     found = resolve_carrier(carrier) if carrier else resolve_carrier(parcel.carrier_code)

@@ -12,7 +12,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from daifa import __version__
 from daifa.config import Settings
+from daifa.dispatch.states import DISPATCH_TRANSITIONS
 from daifa.kit.clock import as_utc
+from daifa.kit.states import values
 from daifa.web import forms, i18n
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -57,6 +59,9 @@ def make_env(translations: gettext.GNUTranslations, zone: ZoneInfo) -> Environme
     env.globals["static"] = static_url
     env.globals["LOCALE_NAMES"] = i18n.LOCALE_NAMES
     env.globals["HTML_LANG"] = i18n.HTML_LANG
+    # Status groups pages explain things by (late, sent...); what to offer comes from `actions`.
+    env.globals["DISPATCH_SETS"] = {group.name: values(group.statuses)
+                                    for group in DISPATCH_TRANSITIONS.named()}
     env.globals["m"] = env.get_template("_macros.html").make_module()
     return env
 

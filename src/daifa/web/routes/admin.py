@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Form
 from daifa.errors import ValidationFailed
 from daifa.kit.pagination import BadCursor, decode_cursor, encode_cursor
 from daifa.suppliers import service as suppliers
-from daifa.suppliers.states import SupplierStatus
+from daifa.suppliers.states import SUPPLIER_TRANSITIONS, SupplierStatus
 from daifa.web.page import Page, form_page, page
 
 router = APIRouter()
 Text = Annotated[str, Form()]
-ACTIONS = ("approve", "reject", "suspend", "reinstate")
+ACTIONS = frozenset(SUPPLIER_TRANSITIONS.actions())
 PAGE_SIZE = 50
 
 
@@ -37,7 +37,9 @@ def review_list(status: str = "", cursor: str = "", current: Page = Depends(page
             rows = suppliers.admin_list(ctx, each, after, PAGE_SIZE)
             more = encode_cursor(rows[-1].id) if len(rows) == PAGE_SIZE else None
             groups.append((each, [suppliers.to_private(s) for s in rows], more))
-        return current.render("admin_suppliers.html", groups=groups, actions=ACTIONS,
+        actions = {s.supplier_id: SUPPLIER_TRANSITIONS.moves(s.status)
+                   for _, rows, _ in groups for s in rows}
+        return current.render("admin_suppliers.html", groups=groups, actions=actions,
                               single=len(shown) == 1)
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Response
 
 from daifa.context import Ctx
-from daifa.dispatch import holds, lifecycle, recipient
+from daifa.dispatch import actions, holds, lifecycle, recipient
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.schemas import FullRecipient, HoldIn, NoteIn, RejectIn
 from daifa.dispatch.states import HoldReason, RejectReason
@@ -45,6 +45,7 @@ def _view(current: Page, ctx: Ctx, supplier: Supplier, no: str,
           full: FullRecipient | None = None) -> dict[str, Any]:
     order, shop = queries.for_supplier(ctx, supplier, no)
     return {"supplier": supplier, "order": order, "shop": shop, "full": full,
+            "actions": actions.of(order, "supplier"),
             "events": dispatch.timeline(ctx, order.dispatch_order_no), "now": ctx.now(),
             "carriers": CARRIERS, "words": ShippingWords(current.gettext),
             "reject_choices": REJECT_CHOICES, "hold_choices": HOLD_CHOICES,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from daifa.dispatch import inbox
-from daifa.dispatch.states import DispatchStatus
+from daifa.dispatch.states import OPEN_STATUSES, DispatchStatus
 from daifa.shipping import views
 from daifa.suppliers import service as suppliers
 from daifa.web import forms
@@ -15,9 +15,8 @@ from daifa.web.page import Page, page
 
 router = APIRouter()
 PAGE_SIZE = 20
-TABS = [DispatchStatus.ASSIGNED, DispatchStatus.ACCEPTED, DispatchStatus.PARTIALLY_SHIPPED,
-        DispatchStatus.CANCEL_REQUESTED, DispatchStatus.SHIPPED, DispatchStatus.DELIVERED,
-        DispatchStatus.COMPLETED, DispatchStatus.REJECTED, DispatchStatus.CANCELLED]
+# Every status, the open ones first, each group in the lifecycle's order.
+TABS = sorted(DispatchStatus, key=lambda status: status not in OPEN_STATUSES)
 
 
 @router.get("/suppliers/{supplier_id}/dispatch-orders")

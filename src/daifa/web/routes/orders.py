@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form
 from daifa.bindings import service as bindings
 from daifa.catalog import mapping
 from daifa.context import Ctx
+from daifa.dispatch import actions
 from daifa.errors import ValidationFailed
 from daifa.fulfilment import assign, orders
 from daifa.fulfilment.reassign import reassign
@@ -100,6 +101,7 @@ def _detail(current: Page, ctx: Ctx, shop: Shop, order_id: str) -> dict[str, Any
             "words": Words(current.gettext, known),
             # the dispatch orders' parcels, cancel and hold (fulfilment/_shop_do.html)
             "parcels": console_queries.parcels_of_order(ctx, shop, order.order_id),
+            "actions": actions.of_each(order.dispatch_orders, "shop"),
             "ship_words": ShippingWords(current.gettext), "hold_choices": HOLD_CHOICES}
 
 

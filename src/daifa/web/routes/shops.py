@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form
 from daifa.bindings import applications, invitations
 from daifa.bindings import service as bindings
 from daifa.bindings.schemas import ApplicationIn, InvitationIn
-from daifa.bindings.states import ApplicationStatus, BindingStatus
+from daifa.bindings.states import INVITATION_TRANSITIONS, ApplicationStatus, BindingStatus
 from daifa.context import Ctx, Scope
 from daifa.errors import DaifaError
 from daifa.identity import service as identity
@@ -52,13 +52,15 @@ def _shop_view(ctx: Ctx, shop: Shop) -> dict[str, Any]:
     """Everything the shop page shows, loaded by the services in one unit of work."""
     bound = bindings.for_shop(ctx, shop, limit=MAX_LIMIT).items
     sent = applications.outgoing(ctx, shop, limit=MAX_LIMIT).items
+    invited = invitations.for_shop(ctx, shop)
     return {
         "shop": shop,
         "active": [b for b in bound if b.status == BindingStatus.ACTIVE],
         "ended": [b for b in bound if b.status != BindingStatus.ACTIVE],
         "pending": [a for a in sent if a.status == ApplicationStatus.PENDING],
         "decided": [a for a in reversed(sent) if a.status != ApplicationStatus.PENDING],
-        "invitations": invitations.for_shop(ctx, shop),
+        "invitations": invited,
+        "invitation_actions": {i.id: INVITATION_TRANSITIONS.moves(i.status) for i in invited},
         "api_keys": identity.list_api_keys(ctx, Scope.SHOP, shop.id),
         "default_hours": ctx.settings.invitation_default_hours,
         "found": None,

@@ -22,6 +22,7 @@ from daifa.webhooks import log
 from daifa.webhooks import service as webhooks
 from daifa.webhooks.schemas import EndpointIn, EndpointPatch
 from daifa.webhooks.service import Owner
+from daifa.webhooks.states import DELIVERY_TRANSITIONS
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -86,6 +87,8 @@ def _mount(kind: Kind, ref: Callable[..., str]) -> None:  # noqa: C901 - one rou
             return current.render("webhook_endpoint.html", owner=owner, org_name=name,
                                   base=base(org_id), endpoint=found,
                                   deliveries=deliveries.items,
+                                  actions={d.id: DELIVERY_TRANSITIONS.moves(d.status)
+                                           for d in deliveries.items},
                                   next_cursor=deliveries.next_cursor(),
                                   event_types=" ".join(found.event_types))
 

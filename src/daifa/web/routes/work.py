@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Response
 
-from daifa.dispatch import inbox, recipient, workqueue
+from daifa.dispatch import actions, inbox, recipient, workqueue
 from daifa.errors import ValidationFailed
 from daifa.shipping import console_queries as queries
 from daifa.shipping.console_queries import Tab
@@ -44,6 +44,7 @@ def work_queue(supplier_id: str, tab: str = "", cursor: str = "",
             "work/queue.html", supplier=supplier, items=found.items, tab=chosen, tabs=list(Tab),
             counts=workqueue.counts(ctx, supplier), next_cursor=found.next_cursor(),
             first_shown=bool(cursor), now=ctx.now(),
+            actions=actions.of_each(found.items, "supplier"),
             shop_names=inbox.shop_names(ctx, (d.shop_id for d in found.items)),
             words=ShippingWords(current.gettext), reject_choices=REJECT_CHOICES,
             hold_choices=HOLD_CHOICES, back=current.here)
