@@ -111,5 +111,4 @@ def fire(
 
 
 def _refused(machine: str, action: str, current: StrEnum) -> InvalidTransition:
-    return InvalidTransition(f"cannot {action} a {machine.replace('_', ' ')} that is {current}",
-                             current_status=current.value)
+    return InvalidTransition(machine=machine, action=action, current_status=current.value)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from daifa.cli.catalog import catalog_app
 from daifa.cli.orders import orders_app
@@ -47,7 +48,7 @@ def command_ctx(label: str = "cli") -> Iterator[Ctx]:
         with db.unit_of_work() as session:
             yield Ctx(session=session, actor=Actor.system(label), settings=settings)
     except DaifaError as exc:
-        console.print(f"[red]{exc.code}[/red]: {exc.detail}")
+        console.print(f"[red]{exc.code}[/red]: {escape(exc.detail)}")
         raise typer.Exit(EXIT_CODES.get(exc.status, 1)) from exc
     finally:
         db.dispose()

@@ -139,8 +139,7 @@ def ensure_no_open(ctx: Ctx, shop_pk: int, supplier_pk: int) -> None:
         DispatchOrder.shop_pk == shop_pk, DispatchOrder.supplier_pk == supplier_pk,
         DispatchOrder.status.in_([s.value for s in UNBIND_BLOCKING]))))
     if blocked:
-        raise OpenDispatchOrders("this supplier still has open dispatch orders from the shop; "
-                                 "reassign or finish them first")
+        raise OpenDispatchOrders()
 
 
 @dataclass(frozen=True)

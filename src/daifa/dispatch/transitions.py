@@ -69,8 +69,7 @@ def fire_many(ctx: Ctx, table: TransitionTable[S], entity: type[Any], moves: Seq
         changed = driver.many(f"UPDATE {name} SET status = ?{sets} WHERE id = ? AND status = ?",
                               params)
         if changed != len(group):
-            raise InvalidTransition(f"some {table.machine.replace('_', ' ')}s changed "
-                                    "meanwhile; nothing was done, try again")
+            raise InvalidTransition(code="CHANGED_MEANWHILE", machine=table.machine)
     kinds = {m.action: f"{table.machine}.{m.action}" for m in moves}
     record_many(ctx, driver, [(subject_type, m.subject_id, kinds[m.action], m.current,
                                m.target, m.reason, m.data) for m in moves])
@@ -80,9 +79,8 @@ def _target(table: TransitionTable[S], move: Move) -> str:
     try:
         return table.next(table.states(move.current), move.action).target.value
     except (IllegalTransition, ValueError) as exc:
-        raise InvalidTransition(
-            f"cannot {move.action} a {table.machine.replace('_', ' ')} that is {move.current}",
-            current_status=move.current) from exc
+        raise InvalidTransition(machine=table.machine, action=move.action,
+                                current_status=move.current) from exc
 
 
 def _value(driver: Driver, value: Any) -> Any:
