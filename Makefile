@@ -28,8 +28,8 @@ $(ASSETS): package.json package-lock.json
 
 setup: $(STAMP) $(ASSETS) ## create the virtualenv with pinned dependencies and front-end packages
 
-run: setup migrate demo ## set up, migrate the SQLite database under ./var, load demo data and serve
-	$(BIN)/daifa serve --host $(HOST) --port $(PORT) --with-worker
+run: setup migrate demo ## set up, migrate the SQLite database under ./var, load demo data and serve (deliveries simulated)
+	DAIFA_TRACKING_SANDBOX=true $(BIN)/daifa serve --host $(HOST) --port $(PORT) --with-worker
 
 serve: setup ## serve without touching the data
 	$(BIN)/daifa serve --host $(HOST) --port $(PORT) --with-worker

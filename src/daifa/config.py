@@ -45,8 +45,9 @@ class Settings(BaseSettings):
     tracking_webhook_secret: str = ""
     after_sales_window_days: int = Field(default=7, ge=0)
     # The sandbox tracking provider moves every parcel along on a schedule: minutes from
-    # shipping to 已揽收, then to 运输中, 派件中 and 已签收.
-    tracking_sandbox: bool = True
+    # shipping to 已揽收, then to 运输中, 派件中 and 已签收. Off unless asked for (the demo does):
+    # on a real installation it would mark every parcel delivered hours after shipping.
+    tracking_sandbox: bool = False
     tracking_sandbox_minutes: list[int] = Field(default_factory=lambda: [30, 30, 120, 60],
                                                 min_length=4, max_length=4)
 

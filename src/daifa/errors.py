@@ -1,12 +1,16 @@
-"""Domain errors: a stable machine code and a status, never an HTTP class.
+"""Domain errors: a stable machine code, params and a status, never an HTTP class.
 
-Each surface maps them once: problem+json for the API, a flash message for the console, an exit
-code for the CLI.
+Raise with the params the code's template names (daifa.messages holds one English template per
+code): ``raise ProductExists(spu_code=code)``. Each surface renders it once: problem+json for the
+API (English `detail`, the params as extension members), the console's catalogs in the reader's
+language, English and an exit code for the CLI.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from daifa.messages import render
 
 
 class DaifaError(Exception):
@@ -17,13 +21,20 @@ class DaifaError(Exception):
     # (a failed sign-in counts towards the throttle): the unit of work commits, then re-raises.
     keep_changes = False
 
-    def __init__(self, detail: str | None = None, *, code: str | None = None,
-                 **extra: Any) -> None:
-        self.detail = detail or self.title
+    def __init__(self, text: str | None = None, *, code: str | None = None,
+                 **params: Any) -> None:
         if code:
             self.code = code
-        self.extra = extra
+        self.params = params
+        # A sentence from a raising site not yet written as params (the spreadsheet readers);
+        # it stands in for the English rendering, the console still renders the template.
+        self.text = text
         super().__init__(self.detail)
+
+    @property
+    def detail(self) -> str:
+        """The message in English, as the API and the CLI show it."""
+        return self.text or render(self.code, self.params)
 
 
 class ValidationFailed(DaifaError):
@@ -66,6 +77,6 @@ class RateLimited(DaifaError):
     status = 429
     title = "Too many requests"
 
-    def __init__(self, detail: str | None = None, *, retry_after: int, **extra: Any) -> None:
-        super().__init__(detail, **extra)
+    def __init__(self, text: str | None = None, *, retry_after: int, **params: Any) -> None:
         self.retry_after = retry_after
+        super().__init__(text, seconds=retry_after, **params)

@@ -225,7 +225,7 @@ class Lifecycle(RuleBasedStateMachine):
                 getattr(lifecycle, move)(ctx, order)
                 moved = True
             except InvalidTransition as exc:
-                assert exc.extra["current_status"] == self.model.status
+                assert exc.params["current_status"] == self.model.status
                 moved = False
         assert moved == (self.model.status == before)
         if moved:

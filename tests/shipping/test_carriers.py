@@ -55,7 +55,7 @@ def test_anything_else_is_unknown_carrier(text: str) -> None:
     error = caught.value
     assert (error.code, error.status) == ("UNKNOWN_CARRIER", 422)
     assert isinstance(error, ValidationFailed)
-    assert error.extra["accepted"] == list(NAMES)
+    assert error.params["accepted"] == list(NAMES)
     assert "SF (顺丰)" in error.detail and "JTSD (极兔)" in error.detail
 
 

@@ -268,7 +268,7 @@ def test_a_missing_header_is_a_clear_error(header: str, missing: list[str]) -> N
         parse_shipments(csv_bytes([header, "DO1,SF,SF1234567890123,A,1"]))
     error = caught.value
     assert (error.code, error.status) == ("SHEET_HEADER_INVALID", 422)
-    assert error.extra["missing"] == missing
+    assert error.params["missing"] == missing
     assert "代发单号" in error.detail and "快递公司" in error.detail
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
+from daifa.config import Settings
 from daifa.kit.clock import FrozenClock
 from daifa.tracking.providers import Parcel
 from daifa.tracking.sandbox import SandboxProvider
@@ -22,6 +24,12 @@ from tests.tracking.helpers import (
 )
 
 T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests are about the sandbox, which is off unless switched on."""
+    return settings.model_copy(update={"tracking_sandbox": True})
 
 
 def test_the_schedule_adds_the_minutes_step_by_step() -> None:

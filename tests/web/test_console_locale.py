@@ -49,7 +49,7 @@ def test_codes_stay_untranslated_in_english(person: Callable[[], Visitor]) -> No
     shop_path = shop_page.url.path
     response = someone.submit(f"{shop_path}/applications", {"supplier_id": "SH1234567890"})
     assert 'data-testid="apply-code">NOT_A_SUPPLIER_ID<' in response.text
-    assert "That is a Shop ID (it starts with SH)" in text_of(response)
+    assert "SH1234567890 is a Shop ID (it starts with SH)" in text_of(response)
 
 
 def test_times_show_in_shanghai(api: TestClient, console_for: Callable[[str], Visitor]) -> None:

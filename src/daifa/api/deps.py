@@ -47,7 +47,7 @@ class Call:
         if self.token is None:
             if anonymous:
                 return Actor(scope=Scope.PERSON, label="anonymous")
-            raise Unauthenticated("send Authorization: Bearer <token>")
+            raise Unauthenticated()
         actor = identity.actor_for_token(session, self.token, self.hub.clock)
         if self.write and actor.scope is not Scope.PERSON:
             digest, now = token_digest(self.token), self.hub.clock.now()

@@ -70,7 +70,15 @@ def _domain(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = "Bearer"
     return problem(exc.status, exc.code, exc.title, exc.detail, request.url.path,
-                   headers or None, **exc.extra)
+                   headers or None, **members(exc))
+
+
+_RESERVED = frozenset({"type", "title", "status", "detail", "code", "instance"})
+
+
+def members(exc: DaifaError) -> dict[str, Any]:
+    """The error's params as extension members, never over the problem's own fields."""
+    return {name: value for name, value in exc.params.items() if name not in _RESERVED}
 
 
 def _validation(request: Request, exc: Exception) -> JSONResponse:

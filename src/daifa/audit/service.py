@@ -141,8 +141,7 @@ def _conditional_update(session: Session, entity: type[Any], pk: int, move: Tran
 
 
 def _refused(machine: str, action: str, current: str) -> InvalidTransition:
-    return InvalidTransition(f"cannot {action} a {machine.replace('_', ' ')} that is {current}",
-                             current_status=str(current))
+    return InvalidTransition(machine=machine, action=action, current_status=str(current))
 
 
 def event_row(ctx: Ctx, subject_type: str, subject_id: object, type: str, *,
@@ -222,8 +221,7 @@ def _update_many(driver: Driver, table: TransitionTable[S], name: str,
         changed = driver.many(f"UPDATE {name} SET status = ?{sets} WHERE id = ? AND status = ?",
                               params)
         if changed != len(group):
-            raise InvalidTransition(f"some {table.machine.replace('_', ' ')}s changed "
-                                    "meanwhile; nothing was done, try again")
+            raise InvalidTransition(code="CHANGED_MEANWHILE", machine=table.machine)
 
 
 def _target(table: TransitionTable[S], move: Move) -> str:

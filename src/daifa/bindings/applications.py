@@ -78,13 +78,10 @@ def _refuse_second_pending(ctx: Ctx, shop: Shop, supplier: Supplier) -> None:
                BindingApplication.status == ApplicationStatus.PENDING)
     ).scalars().all()
     if supplier.id in pending:
-        raise ApplicationPending(f"an application to {supplier.supplier_id} is already waiting "
-                                 "for an answer")
+        raise ApplicationPending(supplier_id=supplier.supplier_id)
     limit = ctx.settings.max_pending_applications
     if len(pending) >= limit:
-        raise TooManyPendingApplications(
-            f"this shop has {len(pending)} applications waiting (at most {limit}); wait for "
-            "answers or cancel some first")
+        raise TooManyPendingApplications(pending=len(pending), limit=limit)
 
 
 def _query() -> Select[BindingApplication, Shop, Supplier]:

@@ -154,7 +154,7 @@ def revoke(ctx: Ctx, shop: Shop, invitation: Invitation) -> InvitationOut:
     if invitation.shop_pk != shop.id:
         raise InvitationNotFound()
     if effective_status(ctx, invitation) is InvitationStatus.EXPIRED:
-        raise InvitationExpired("this invitation has expired already; nothing to revoke")
+        raise InvitationExpired()  # nothing left to revoke
     audit.fire(ctx, INVITATION_TRANSITIONS, invitation, "revoke",
                subject=("invitation", invitation.id))
     return to_out(invitation, shop)

@@ -28,8 +28,7 @@ def active_binding(ctx: Ctx, shop: Shop, supplier: Supplier) -> Binding | None:
 
 def ensure_unbound(ctx: Ctx, shop: Shop, supplier: Supplier) -> None:
     if active_binding(ctx, shop, supplier) is not None:
-        raise AlreadyBound(f"shop {shop.shop_id} and supplier {supplier.supplier_id} are "
-                           "already bound")
+        raise AlreadyBound(shop_id=shop.shop_id, supplier_id=supplier.supplier_id)
 
 
 def bind(ctx: Ctx, shop: Shop, supplier: Supplier, via: CreatedVia, *,
@@ -43,8 +42,7 @@ def bind(ctx: Ctx, shop: Shop, supplier: Supplier, via: CreatedVia, *,
         with ctx.session.begin_nested():
             ctx.session.add(binding)
     except IntegrityError as exc:
-        raise AlreadyBound(f"shop {shop.shop_id} and supplier {supplier.supplier_id} are "
-                           "already bound") from exc
+        raise AlreadyBound(shop_id=shop.shop_id, supplier_id=supplier.supplier_id) from exc
     audit.record(ctx, "binding", binding.id, "binding.created", to_status=BindingStatus.ACTIVE,
                  data={"shop_id": shop.shop_id, "supplier_id": supplier.supplier_id,
                        "created_via": via.value})
@@ -107,7 +105,7 @@ def timeline(ctx: Ctx, shop: Shop, supplier: Supplier) -> list[TimelineEntry]:
         select(Binding).where(Binding.shop_pk == shop.id, Binding.supplier_pk == supplier.id)
     ).all()
     if not bindings:
-        raise BindingNotFound("this shop and supplier have never been bound")
+        raise BindingNotFound()  # never bound at all
     subjects: list[tuple[str, object]] = [("binding", b.id) for b in bindings]
     subjects += [("invitation", b.invitation_id) for b in bindings if b.invitation_id]
     subjects += [("binding_application", b.application_id) for b in bindings

@@ -93,8 +93,7 @@ def confirm(ctx: Ctx, shop: Shop, supplier_ref: str,
             with ctx.session.begin_nested():
                 ctx.session.flush()
         except IntegrityError as exc:  # a concurrent request mapped one of them first
-            raise DuplicateSource("one of these shop SKUs was just given a source from this "
-                                  "supplier by another request; reload") from exc
+            raise DuplicateSource(supplier_id=supplier.supplier_id) from exc
         audit.record(ctx, "shop", shop.shop_id, "catalog.sources_confirmed",
                      data={"supplier_id": supplier.supplier_id, "sources": added})
     return results

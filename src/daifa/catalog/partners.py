@@ -33,10 +33,7 @@ def bound_supplier(ctx: Ctx, shop: Shop, raw: str) -> Supplier:
     404 SUPPLIER_NOT_FOUND for an unknown ID, 422 SUPPLIER_NOT_BOUND unless active and bound."""
     supplier = suppliers.resolve_reference(ctx, raw)
     if not is_bound(ctx, shop, supplier):
-        raise SupplierNotBound(
-            f"supplier {supplier.supplier_id} is not an active supplier bound to shop "
-            f"{shop.shop_id}; bind it first (invitation or application)",
-            supplier_id=supplier.supplier_id)
+        raise SupplierNotBound(supplier_id=supplier.supplier_id)
     return supplier
 
 

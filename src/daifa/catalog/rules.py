@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
 
 MAX_TIERS = 10
+MIN_TIER_QUANTITY = 2  # quantity 1 pays the supply price
 MatchKind = Literal["sku_code", "spec", "position"]
 
 
@@ -30,7 +31,7 @@ def tier_problem(price_tiers: Sequence[Mapping[str, int]]) -> str | None:
         return f"at most {MAX_TIERS} price tiers"
     previous = 1
     for tier in price_tiers:
-        if tier["min_quantity"] < 2:
+        if tier["min_quantity"] < MIN_TIER_QUANTITY:
             return "min_quantity must be at least 2 (quantity 1 pays the supply price)"
         if tier["min_quantity"] <= previous:
             return "min_quantity must increase strictly from tier to tier"

@@ -44,7 +44,7 @@ def tiers_doc(tiers: Sequence[PriceTier]) -> list[dict[str, int]]:
     doc = [{"min_quantity": t.min_quantity, "price_fen": t.price_fen} for t in tiers]
     problem = rules.tier_problem(doc)
     if problem:
-        raise InvalidPriceTiers(f"price_tiers: {problem}")
+        raise InvalidPriceTiers(min_quantity=rules.MIN_TIER_QUANTITY, max_tiers=rules.MAX_TIERS)
     return doc
 
 
@@ -52,7 +52,7 @@ def _unique_codes(codes: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise DuplicateSkuCode(f"sku_code {code!r} appears more than once")
+            raise DuplicateSkuCode(sku_code=code)
         seen.add(code)
     return list(seen)
 
@@ -63,15 +63,14 @@ def _ensure_sku_codes_free(ctx: Ctx, supplier: Supplier, codes: Sequence[str]) -
                                          SupplySku.sku_code.in_(codes))
     ).all()
     if taken:
-        raise SkuExists(f"sku_code {sorted(taken)[0]!r} is already used by another product "
-                        "of this supplier", sku_codes=sorted(taken))
+        raise SkuExists(sku_code=sorted(taken)[0], sku_codes=sorted(taken))
 
 
 def create_product(ctx: Ctx, supplier: Supplier, data: SupplyProductIn) -> SupplyProduct:
     _ensure_sku_codes_free(ctx, supplier, _unique_codes(s.sku_code for s in data.skus))
     tier_docs = [tiers_doc(s.price_tiers) for s in data.skus]
     if find_product(ctx, supplier, data.spu_code) is not None:
-        raise ProductExists(f"spu_code {data.spu_code!r} already exists; edit it instead")
+        raise ProductExists(spu_code=data.spu_code)
     now = ctx.now()
     product = SupplyProduct(supplier_pk=supplier.id, spu_code=data.spu_code,
                             title=data.title.strip(), ship_from_region=data.ship_from_region,
@@ -85,8 +84,7 @@ def create_product(ctx: Ctx, supplier: Supplier, data: SupplyProductIn) -> Suppl
                                 for position, (sku, tiers) in
                                 enumerate(zip(data.skus, tier_docs, strict=True)))
     except IntegrityError as exc:  # a concurrent create of the same codes
-        raise ProductExists(f"spu_code {data.spu_code!r} or one of its sku codes was just "
-                            "created by another request") from exc
+        raise ProductExists(spu_code=data.spu_code) from exc
     audit.record(ctx, "supplier", supplier.supplier_id, "catalog.product_created",
                  data={"spu_code": product.spu_code, "skus": len(data.skus)})
     return product
@@ -111,7 +109,7 @@ def find_product(ctx: Ctx, supplier: Supplier, spu_code: str) -> SupplyProduct |
 def get_product(ctx: Ctx, supplier: Supplier, spu_code: str) -> SupplyProduct:
     product = find_product(ctx, supplier, spu_code)
     if product is None:
-        raise ProductNotFound(f"this supplier has no product {spu_code!r}")
+        raise ProductNotFound(spu_code=spu_code)
     return product
 
 
@@ -121,7 +119,7 @@ def get_sku(ctx: Ctx, product: SupplyProduct, sku_code: str) -> SupplySku:
                                 SupplySku.sku_code == sku_code)
     )
     if sku is None:
-        raise SkuNotFound(f"product {product.spu_code!r} has no SKU {sku_code!r}")
+        raise SkuNotFound(spu_code=product.spu_code, sku_code=sku_code)
     return sku
 
 
@@ -149,7 +147,7 @@ def add_sku(ctx: Ctx, supplier: Supplier, spu_code: str, data: SupplySkuIn) -> S
         with ctx.session.begin_nested():
             ctx.session.add(sku)
     except IntegrityError as exc:
-        raise SkuExists(f"sku_code {data.sku_code!r} was just created by another request") from exc
+        raise SkuExists(sku_code=data.sku_code) from exc
     product.updated_at = ctx.now()
     return sku
 

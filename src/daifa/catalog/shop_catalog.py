@@ -46,8 +46,7 @@ def resolve_sources(ctx: Ctx, shop: Shop, sources: Sequence[SourceIn],
     for source in sources:
         supplier = partners.get(source.supplier_id)
         if any(s.id == supplier.id for s, _ in resolved):
-            raise DuplicateSource(f"supplier {supplier.supplier_id} is named twice; a shop SKU "
-                                  "has at most one source per supplier")
+            raise DuplicateSource(supplier_id=supplier.supplier_id)
         resolved.append((supplier, _supplier_sku(ctx, supplier, source.sku_code)))
     return resolved
 
@@ -59,9 +58,7 @@ def _supplier_sku(ctx: Ctx, supplier: Supplier, sku_code: str) -> SupplySku:
                SupplySku.active.is_(True), SupplyProduct.active.is_(True))
     )
     if sku is None:
-        raise SupplierSkuNotFound(f"supplier {supplier.supplier_id} has no active SKU "
-                                  f"{sku_code!r}", supplier_id=supplier.supplier_id,
-                                  sku_code=sku_code)
+        raise SupplierSkuNotFound(supplier_id=supplier.supplier_id, sku_code=sku_code)
     return sku
 
 
@@ -69,10 +66,10 @@ def create_product(ctx: Ctx, shop: Shop, data: ShopProductIn) -> ShopProduct:
     codes = [s.sku_code for s in data.skus]
     duplicate = next((c for c in codes if codes.count(c) > 1), None)
     if duplicate is not None:
-        raise DuplicateSkuCode(f"sku_code {duplicate!r} appears more than once")
+        raise DuplicateSkuCode(sku_code=duplicate)
     _ensure_sku_codes_free(ctx, shop, codes)
     if find_product(ctx, shop, data.spu_code) is not None:
-        raise ProductExists(f"spu_code {data.spu_code!r} already exists; edit it instead")
+        raise ProductExists(spu_code=data.spu_code)
     partners = BoundSuppliers(ctx, shop)
     sources = [resolve_sources(ctx, shop, s.sources, partners) for s in data.skus]
     now = ctx.now()
@@ -85,8 +82,7 @@ def create_product(ctx: Ctx, shop: Shop, data: ShopProductIn) -> ShopProduct:
             for position, (sku_in, resolved) in enumerate(zip(data.skus, sources, strict=True)):
                 _insert_sku(ctx, product, sku_in, position, resolved)
     except IntegrityError as exc:
-        raise ProductExists(f"spu_code {data.spu_code!r} or one of its sku codes was just "
-                            "created by another request") from exc
+        raise ProductExists(spu_code=data.spu_code) from exc
     audit.record(ctx, "shop", shop.shop_id, "catalog.product_created",
                  data={"spu_code": product.spu_code, "skus": len(data.skus)})
     return product
@@ -97,8 +93,7 @@ def _ensure_sku_codes_free(ctx: Ctx, shop: Shop, codes: Sequence[str]) -> None:
         select(ShopSku.sku_code).where(ShopSku.shop_pk == shop.id, ShopSku.sku_code.in_(codes))
     ).all()
     if taken:
-        raise SkuExists(f"sku_code {sorted(taken)[0]!r} is already used by another product "
-                        "of this shop", sku_codes=sorted(taken))
+        raise SkuExists(sku_code=sorted(taken)[0], sku_codes=sorted(taken))
 
 
 def _insert_sku(ctx: Ctx, product: ShopProduct, data: ShopSkuIn, position: int,
@@ -124,7 +119,7 @@ def find_product(ctx: Ctx, shop: Shop, spu_code: str) -> ShopProduct | None:
 def get_product(ctx: Ctx, shop: Shop, spu_code: str) -> ShopProduct:
     product = find_product(ctx, shop, spu_code)
     if product is None:
-        raise ProductNotFound(f"this shop has no product {spu_code!r}")
+        raise ProductNotFound(spu_code=spu_code)
     return product
 
 
@@ -133,7 +128,7 @@ def get_sku(ctx: Ctx, product: ShopProduct, sku_code: str) -> ShopSku:
         select(ShopSku).where(ShopSku.product_pk == product.id, ShopSku.sku_code == sku_code)
     )
     if sku is None:
-        raise SkuNotFound(f"product {product.spu_code!r} has no SKU {sku_code!r}")
+        raise SkuNotFound(spu_code=product.spu_code, sku_code=sku_code)
     return sku
 
 
@@ -166,7 +161,7 @@ def add_sku(ctx: Ctx, shop: Shop, spu_code: str, data: ShopSkuIn) -> ShopSku:
         with ctx.session.begin_nested():
             sku = _insert_sku(ctx, product, data, int(position or 0), resolved)
     except IntegrityError as exc:
-        raise SkuExists(f"sku_code {data.sku_code!r} was just created by another request") from exc
+        raise SkuExists(sku_code=data.sku_code) from exc
     product.updated_at = ctx.now()
     return sku
 

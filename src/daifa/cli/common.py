@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from daifa.config import load_settings
 from daifa.context import Actor, Ctx
@@ -32,7 +33,7 @@ def command_ctx(label: str = "cli") -> Iterator[Ctx]:
             yield Ctx(session=session, actor=Actor.system(label), settings=settings,
                       reactions=REACTIONS)
     except DaifaError as exc:
-        console.print(f"[red]{exc.code}[/red]: {exc.detail}")
+        console.print(f"[red]{exc.code}[/red]: {escape(exc.detail)}")
         raise typer.Exit(EXIT_CODES.get(exc.status, 1)) from exc
     finally:
         db.dispose()

@@ -67,14 +67,14 @@ def find(ctx: Ctx, no: str) -> Target:
 def for_supplier(ctx: Ctx, no: str) -> Target:
     target = find(ctx, no)
     if not target.as_supplier:
-        raise SupplierOnly(f"only supplier {target.supplier.supplier_id} can do this")
+        raise SupplierOnly()
     return target
 
 
 def for_shop(ctx: Ctx, no: str) -> Target:
     target = find(ctx, no)
     if not target.as_shop:
-        raise ShopOnly(f"only shop {target.shop.shop_id} can do this")
+        raise ShopOnly()
     return target
 
 

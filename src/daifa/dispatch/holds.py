@@ -56,7 +56,7 @@ def release(ctx: Ctx, no: str, note: str | None = None) -> None:
         .execution_options(synchronize_session=False)).rowcount == 1  # type: ignore[attr-defined]
     if not released:
         ctx.session.refresh(order)
-        raise NotOnHold(f"dispatch order {target.no} is not on hold", current_status=order.status,
+        raise NotOnHold(dispatch_order_no=target.no, current_status=order.status,
                         hold_reason=order.hold_reason)
     ctx.session.refresh(order)
     audit.record(ctx, "dispatch_order", target.no, "dispatch_order.release_hold",
@@ -69,9 +69,7 @@ def _refused(ctx: Ctx, target: Target, action: str) -> None:
     order = target.order
     ctx.session.refresh(order)
     if order.status not in _HOLDABLE:
-        raise InvalidTransition(f"cannot {action} a dispatch order that is {order.status}",
-                                current_status=order.status)
-    raise DispatchOrderOnHold(f"dispatch order {target.no} is already on hold "
-                              f"({order.hold_reason})", current_status=order.status,
+        raise InvalidTransition(action=action, current_status=order.status)
+    raise DispatchOrderOnHold(dispatch_order_no=target.no, current_status=order.status,
                               hold_reason=order.hold_reason)
 

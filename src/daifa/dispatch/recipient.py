@@ -71,8 +71,7 @@ def labels(ctx: Ctx, supplier: Supplier, numbers: Sequence[str]) -> bytes:
                                     DispatchOrder.supplier_pk == supplier.id))}
     missing = [no for no in wanted if no not in found]
     if missing:
-        raise DispatchOrderNotFound(f"no such dispatch order: {', '.join(missing)}",
-                                    dispatch_order_nos=missing)
+        raise DispatchOrderNotFound(dispatch_order_nos=missing)
     return _labels(ctx, supplier, [found[no] for no in wanted])
 
 
@@ -114,8 +113,6 @@ def _require_visible(orders: Sequence[DispatchOrder]) -> None:
     hidden = [order for order in orders if order.status not in RECIPIENT_VISIBLE_STATUSES]
     if hidden:
         raise RecipientNotAvailable(
-            "the recipient is shown only while a dispatch order is accepted or partially "
-            "shipped: " + ", ".join(f"{o.dispatch_order_no} is {o.status}" for o in hidden),
             current_status=hidden[0].status,
             dispatch_orders=[{"dispatch_order_no": o.dispatch_order_no, "status": o.status}
                              for o in hidden])
@@ -154,8 +151,7 @@ def _count(ctx: Ctx, supplier_pk: int, n: int) -> None:
     if _add(ctx, supplier_pk, day, n, limit):
         return
     retry = max(1, int((tomorrow - ctx.now()).total_seconds()) + 1)
-    raise RevealLimitReached(f"{limit} recipient reveals per day; try again tomorrow "
-                             f"({tomorrow.date().isoformat()})", retry_after=retry, limit=limit)
+    raise RevealLimitReached(retry_after=retry, limit=limit, until=tomorrow.date().isoformat())
 
 
 def _add(ctx: Ctx, supplier_pk: int, day: date, n: int, limit: int) -> bool:

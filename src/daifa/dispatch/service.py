@@ -33,8 +33,7 @@ def refuse_unbind_while_open(ctx: Ctx, event: BindingEnding) -> None:
         DispatchOrder.shop_pk == event.shop_pk, DispatchOrder.supplier_pk == event.supplier_pk,
         DispatchOrder.status.in_(values(UNBIND_BLOCKING)))))
     if blocked:
-        raise OpenDispatchOrders("this supplier still has open dispatch orders from the shop; "
-                                 "reassign or finish them first")
+        raise OpenDispatchOrders()
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def assign(ctx: Ctx, shop: Shop, order_id: str,
     for item in assignments:
         line = lines.get(item.line_id)
         if line is None:
-            raise LineNotFound(f"order {order.id} has no line {item.line_id}")
+            raise LineNotFound(line_id=item.line_id)
         supplier = bound.get(item.supplier_id)
         entry = wanted.setdefault((line.id, supplier.id), _Wanted(line, supplier.id, 0))
         entry.quantity += item.quantity
@@ -83,9 +83,8 @@ def _check_remaining(wanted: list[_Wanted]) -> None:
         line = entry.line
         left = line.quantity - line.assigned_quantity
         if per_line[line.id] > left:
-            raise QuantityExceedsRemaining(
-                f"line {line.id} has {left} unit(s) waiting; {per_line[line.id]} asked for",
-                line_id=line.id, remaining=left)
+            raise QuantityExceedsRemaining(line_id=line.id, remaining=left,
+                                           requested=per_line[line.id])
 
 
 def _choice(snap: Snapshot, entry: _Wanted, supplier_ids: dict[int, str]) -> Decision:
@@ -101,13 +100,10 @@ def checked_choice(snap: Snapshot, sku_code: str, supplier_pk: int, line_pk: int
         return decision
     public = supplier_ids.get(supplier_pk, "")
     if decision.reason == Unassigned.UNKNOWN_SKU:
-        raise UnknownSku(f"the shop has no SKU {sku_code!r}; add it to the catalog with a "
-                         "source first", line_id=line_pk)
+        raise UnknownSku(sku_code=sku_code, line_id=line_pk)
     if decision.reason == Skip.NO_SOURCE:
-        raise NoSource(f"supplier {public} has no SKU mapped to {sku_code!r}; add the source "
-                       "to the shop SKU first", line_id=line_pk, supplier_id=public)
-    raise SupplierNotBound(f"supplier {public} is not an active supplier bound to the shop",
-                           supplier_id=public)
+        raise NoSource(supplier_id=public, sku_code=sku_code, line_id=line_pk)
+    raise SupplierNotBound(supplier_id=public)
 
 
 def _reserve(ctx: Ctx, wanted: list[_Wanted]) -> None:
@@ -115,8 +111,8 @@ def _reserve(ctx: Ctx, wanted: list[_Wanted]) -> None:
         source = entry.decision.source if entry.decision else None
         if source is not None and source.tracked and not catalog.reserve_stock(
                 ctx, source.supply_sku_pk, entry.quantity):
-            raise OutOfStock(f"not enough stock of {source.supplier_sku_code} for "
-                             f"{entry.quantity} unit(s)", line_id=entry.line.id)
+            raise OutOfStock(sku_code=source.supplier_sku_code, quantity=entry.quantity,
+                             line_id=entry.line.id)
 
 
 def _source_pk(entry: _Wanted) -> int:
@@ -138,8 +134,7 @@ def _take_units(ctx: Ctx, order: ShopOrder, wanted: list[_Wanted]) -> None:
             .values(assigned_quantity=OrderLine.assigned_quantity + quantity)
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise QuantityExceedsRemaining(f"line {line_pk} was assigned meanwhile; reload",
-                                           line_id=line_pk)
+            raise QuantityExceedsRemaining(line_id=line_pk)
     total = sum(per_line.values())
     ctx.session.execute(
         update(ShopOrder).where(ShopOrder.id == order.id)
@@ -162,7 +157,7 @@ def take_sequences(ctx: Ctx, order: ShopOrder, count: int) -> int:
         .returning(ShopOrder.dispatch_count)
         .execution_options(synchronize_session=False)).scalar_one()
     if last > MAX_DISPATCH_ORDERS_PER_ORDER:
-        raise TooManyDispatchOrders()
+        raise TooManyDispatchOrders(limit=MAX_DISPATCH_ORDERS_PER_ORDER)
     return int(last) - count + 1
 
 

@@ -30,8 +30,8 @@ def reassign(ctx: Ctx, shop: Shop, no: str, supplier_ref: str,
     old = dispatch.owned_by_shop(ctx, shop, no)
     supplier = BoundSuppliers(ctx, shop).get(supplier_ref)
     if supplier.id == old.supplier_pk:
-        raise SameSupplier(f"dispatch order {old.dispatch_order_no} is already with "
-                           f"{supplier.supplier_id}")
+        raise SameSupplier(dispatch_order_no=old.dispatch_order_no,
+                           supplier_id=supplier.supplier_id)
     lines = dispatch.lines_of(ctx, [old.id])[old.id]
     compiled = snapshot.build(ctx, shop.id, {line.sku_code for line in lines},
                               also_suppliers={supplier.id, old.supplier_pk})
@@ -49,8 +49,8 @@ def reassign(ctx: Ctx, shop: Shop, no: str, supplier_ref: str,
         source = decision.source
         if source is not None and source.tracked and not catalog.reserve_stock(
                 ctx, source.supply_sku_pk, line.quantity):
-            raise OutOfStock(f"not enough stock of {source.supplier_sku_code} at "
-                             f"{supplier.supplier_id}", line_id=line.line_pk)
+            raise OutOfStock(sku_code=source.supplier_sku_code, supplier_id=supplier.supplier_id,
+                             line_id=line.line_pk)
     order = ctx.session.get_one(ShopOrder, old.order_pk)
     item = creation.NewDispatch(order_pk=order.id, order_id=str(order.id), shop_pk=shop.id,
                                 supplier_pk=supplier.id,

@@ -25,6 +25,7 @@ LOCK = timedelta(seconds=60)  # a claim older than this belongs to a request tha
 RETAIN = timedelta(hours=24)  # a key may be reused for a new request after this
 RUNNING = "running"
 DONE = "done"
+MAX_KEY_LENGTH = 255  # the column's width
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ def fingerprint(payload: Any) -> str:
 
 
 def check_key(key: str) -> str:
-    if not 1 <= len(key) <= 255 or not all(" " <= ch <= "~" for ch in key):
-        raise InvalidKey()
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not all(" " <= ch <= "~" for ch in key):
+        raise InvalidKey(max_length=MAX_KEY_LENGTH)
     return key
 
 
@@ -71,8 +72,7 @@ def claim(ctx: Ctx, *, key: str, method: str, path: str, fingerprint: str) -> Cl
     if existing.created_at + RETAIN <= now:
         return _take_over(ctx, existing, fingerprint, now, fresh=True)
     if existing.fingerprint != fingerprint:
-        raise KeyReused("this Idempotency-Key was first used with another body; use a new key "
-                        "for a different request")
+        raise KeyReused()
     if existing.state == DONE and existing.response_status is not None:
         return Replay(existing.response_status, existing.response_body or "")
     if existing.locked_until > now:

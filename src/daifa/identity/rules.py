@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,63}$")
+MIN_LOGIN = 3
+MAX_LOGIN = 64
+LOGIN_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9._@+-]{{{MIN_LOGIN - 1},{MAX_LOGIN - 1}}}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 MAX_LOCKOUT = timedelta(minutes=15)
@@ -19,7 +21,7 @@ def normalise_login(login: str) -> str:
 
 def login_problem(login: str) -> str | None:
     if not LOGIN_PATTERN.match(login):
-        return ("use 3 to 64 characters: letters, digits and . _ @ + -, "
+        return (f"use {MIN_LOGIN} to {MAX_LOGIN} characters: letters, digits and . _ @ + -, "
                 "starting with a letter or digit")
     return None
 

@@ -33,11 +33,11 @@ API_KEY_PREFIX = "dfk_"
 def signup(ctx: Ctx, login: str, password: str, display_name: str,
            *, is_admin: bool = False) -> Account:
     login = rules.normalise_login(login)
-    if problem := rules.login_problem(login):
-        raise InvalidLogin(f"login: {problem}")
-    if problem := rules.password_problem(password):
-        raise WeakPassword(f"password: {problem}")
-    taken = LoginTaken(f"the login {login!r} is taken; choose another")
+    if rules.login_problem(login):
+        raise InvalidLogin(min=rules.MIN_LOGIN, max=rules.MAX_LOGIN)
+    if rules.password_problem(password):
+        raise WeakPassword(min=rules.MIN_PASSWORD, max=rules.MAX_PASSWORD)
+    taken = LoginTaken(login=login)
     if ctx.session.scalar(select(Account.id).where(Account.login == login)) is not None:
         raise taken
     account = Account(login=login, password_hash=hash_password(password),
@@ -70,7 +70,7 @@ def verify_credentials(ctx: Ctx, login: str, password: str) -> Account:
     throttle = ctx.session.get(LoginThrottle, login)
     wait = rules.retry_after(_throttle_state(throttle), ctx.now())
     if wait is not None:
-        raise TooManySignIns(f"try again in {wait} seconds", retry_after=wait)
+        raise TooManySignIns(retry_after=wait)
     account = ctx.session.scalar(select(Account).where(Account.login == login))
     if not verify_password(account.password_hash if account else None, password):
         _count_failure(ctx, login, throttle)
@@ -196,7 +196,7 @@ def get_account(ctx: Ctx, account_id: int) -> Account:
 def require_person(ctx: Ctx) -> None:
     """API keys act for their organisation's orders, never to manage credentials."""
     if ctx.actor.scope is not Scope.PERSON:
-        raise Forbidden("API keys cannot manage API keys; sign in as a person")
+        raise Forbidden()  # API keys cannot manage API keys: a person signs in
 
 
 def create_api_key(ctx: Ctx, org_scope: Scope, org_id: int, name: str) -> tuple[AccessToken, str]:
@@ -231,7 +231,7 @@ def revoke_api_key(ctx: Ctx, org_scope: Scope, org_id: int, key_id: int) -> Acce
                                   AccessToken.org_id == org_id)
     )
     if key is None:
-        raise NotFound("no such API key")
+        raise NotFound()
     if key.revoked_at is None:
         key.revoked_at = ctx.now()
         audit.record(ctx, org_scope.value, org_id, "api_key.revoked", data={"key_id": key.id})

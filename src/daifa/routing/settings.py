@@ -149,25 +149,21 @@ def _needs_default(mode: DispatchMode, fallback: bool) -> bool:
 def _check_default_needed(mode: DispatchMode, fallback: bool, default: Supplier | None) -> None:
     if default is not None or not _needs_default(mode, fallback):
         return
-    if mode is DispatchMode.WHOLE_STORE:
-        raise DefaultSupplierRequired("whole_store sends every line to the default supplier: "
-                                      "give default_supplier_id")
-    raise DefaultSupplierRequired("fallback_to_default needs a default supplier: give "
-                                  "default_supplier_id, or set fallback_to_default to false")
+    raise DefaultSupplierRequired(mode=mode.value, fallback_to_default=fallback)
 
 
 def _ensure_key(ctx: Ctx, shop: Shop, kind: RuleKind, key: str) -> None:
     if kind is RuleKind.PRODUCT and shop_catalog.find_product(ctx, shop, key) is None:
-        raise ProductNotFound(f"this shop has no product {key!r}")
+        raise ProductNotFound(spu_code=key)
     if kind is RuleKind.SKU and shop_catalog.find_sku(ctx, shop, key) is None:
-        raise SkuNotFound(f"this shop has no SKU {key!r}")
+        raise SkuNotFound(sku_code=key)
 
 
 def _distinct_suppliers(ctx: Ctx, shop: Shop, raws: Sequence[str]) -> list[Supplier]:
     keys = [ids.normalise(raw) for raw in raws]
     duplicate = next((k for k in keys if keys.count(k) > 1), None)
     if duplicate is not None:
-        raise DuplicateSupplier(f"supplier {duplicate} is named more than once")
+        raise DuplicateSupplier(supplier_id=duplicate)
     return BoundSuppliers(ctx, shop).many(raws)
 
 
@@ -219,7 +215,7 @@ def put_rule(ctx: Ctx, shop: Shop, kind: RuleKind, key: str,
 def delete_rule(ctx: Ctx, shop: Shop, kind: RuleKind, key: str) -> None:
     rule = _find_rule(ctx, shop, kind, key)
     if rule is None:
-        raise RuleNotFound(f"no {kind.value} rule for {key!r}")
+        raise RuleNotFound(kind=kind.value, key=key)
     ctx.session.delete(rule)
     row = _row(ctx, shop)
     _bump(ctx, row)

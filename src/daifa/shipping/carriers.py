@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from daifa.messages import N_, Notice
 from daifa.shipping.errors import InvalidTrackingNo, UnknownCarrier
 
 
@@ -26,7 +27,7 @@ class Carrier:
     name_en: str
     aliases: tuple[str, ...]
     shape: re.Pattern[str]  # the usual shapes, as one alternation
-    shape_hint: str
+    shape_hint: str  # a message id: English here, translated where shown (the `shape` param)
 
     def label(self) -> str:
         return f"{self.name} {self.code}"
@@ -41,29 +42,30 @@ def _carrier(code: str, name: str, full_name: str, name_en: str, aliases: tuple[
 CARRIERS: tuple[Carrier, ...] = (
     _carrier("SF", "顺丰", "顺丰速运", "SF Express",
              ("顺丰快递", "顺丰速递", "shunfeng", "sf-express"),
-             (r"SF[0-9A-Z]{13}", r"\d{12}"), "SF + 13 characters, or 12 digits"),
+             (r"SF[0-9A-Z]{13}", r"\d{12}"), N_("SF + 13 characters, or 12 digits")),
     _carrier("ZTO", "中通", "中通快递", "ZTO Express",
              ("中通速递", "zhongtong"),
-             (r"7[3-68]\d{12}",), "14 digits starting 73-76 or 78"),
+             (r"7[3-68]\d{12}",), N_("14 digits starting 73-76 or 78")),
     _carrier("YTO", "圆通", "圆通速递", "YTO Express",
              ("圆通快递", "yuantong"),
-             (r"YT\d{13}",), "YT + 13 digits"),
+             (r"YT\d{13}",), N_("YT + 13 digits")),
     _carrier("STO", "申通", "申通快递", "STO Express",
              ("申通速递", "shentong"),
-             (r"77\d{13}",), "15 digits starting 77"),
+             (r"77\d{13}",), N_("15 digits starting 77")),
     _carrier("YUNDA", "韵达", "韵达快递", "Yunda Express",
              ("韵达速递", "yunda"),
-             (r"[34]\d{14}", r"5\d{12}"), "15 digits starting 3 or 4, or 13 digits starting 5"),
+             (r"[34]\d{14}", r"5\d{12}"),
+             N_("15 digits starting 3 or 4, or 13 digits starting 5")),
     _carrier("JD", "京东", "京东物流", "JD Logistics",
              ("京东快递", "jingdong"),
-             (r"JD[A-Z]{2}\d{11}",), "JD + 2 letters + 11 digits"),
+             (r"JD[A-Z]{2}\d{11}",), N_("JD + 2 letters + 11 digits")),
     _carrier("EMS", "邮政", "中国邮政", "China Post EMS",
              ("邮政EMS", "中国邮政EMS", "EMS快递", "邮政速递", "中国邮政速递物流", "china post",
               "chinapost"),
-             (r"\d{13}",), "13 digits"),
+             (r"\d{13}",), N_("13 digits")),
     _carrier("JTSD", "极兔", "极兔速递", "J&T Express",
              ("极兔快递", "J&T", "JT", "jitu", "jtexpress"),
-             (r"JT\d{13}",), "JT + 13 digits"),
+             (r"JT\d{13}",), N_("JT + 13 digits")),
 )
 
 BY_CODE: dict[str, Carrier] = {carrier.code: carrier for carrier in CARRIERS}
@@ -116,12 +118,13 @@ def resolve_carrier(text: str) -> Carrier:
     carrier = find_carrier(text) if text else None
     if carrier is None:
         shown = text.strip()[:40]
-        raise UnknownCarrier(f"Unknown carrier {shown!r}; use one of: {accepted_carriers()}",
+        raise UnknownCarrier(carrier=shown, carriers=accepted_carriers(),
                              accepted=[c.code for c in CARRIERS])
     return carrier
 
 
-_TRACKING_NO = re.compile(r"[A-Z0-9-]{6,40}")
+MIN_TRACKING_NO, MAX_TRACKING_NO = 6, 40
+_TRACKING_NO = re.compile(rf"[A-Z0-9-]{{{MIN_TRACKING_NO},{MAX_TRACKING_NO}}}")
 
 
 def normalise_tracking_no(raw: str) -> str:
@@ -130,14 +133,14 @@ def normalise_tracking_no(raw: str) -> str:
     number = _SPACES.sub("", unicodedata.normalize("NFKC", raw)).upper()
     if not _TRACKING_NO.fullmatch(number):
         shown = raw.strip()[:50]
-        raise InvalidTrackingNo(
-            f"Tracking number {shown!r} must be 6-40 letters, digits or '-'")
+        raise InvalidTrackingNo(tracking_no=shown, min=MIN_TRACKING_NO, max=MAX_TRACKING_NO)
     return number
 
 
-def shape_warnings(carrier: Carrier, tracking_no: str) -> list[str]:
-    """Warnings (never refusals) when a normalised number does not look like the carrier's."""
+def shape_warnings(carrier: Carrier, tracking_no: str) -> list[Notice]:
+    """Warnings (never refusals) when a normalised number does not look like the carrier's:
+    ``TRACKING_NO_SHAPE``, reading as its English sentence where a string is expected."""
     if carrier.shape.fullmatch(tracking_no):
         return []
-    return [f"{tracking_no} does not look like a {carrier.name} {carrier.code} tracking number "
-            f"(usually {carrier.shape_hint})"]
+    return [Notice("TRACKING_NO_SHAPE", tracking_no=tracking_no, carrier=carrier.code,
+                   carrier_name=carrier.name, shape=carrier.shape_hint)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,10 +31,18 @@ class ShipIn(_In):
                     "left to ship")
 
 
+class WarningOut(BaseModel):
+    code: str = Field(examples=["TRACKING_NO_SHAPE"])
+    params: dict[str, Any] = Field(
+        description="What the message is about, e.g. tracking_no, carrier and shape")
+
+
 class ShipOut(DispatchOrderOut):
     warnings: list[str] = Field(default_factory=list,
                                 description="E.g. a tracking number that does not look like "
-                                            "the carrier's (shipped anyway)")
+                                            "the carrier's (shipped anyway), in English")
+    warning_details: list[WarningOut] = Field(
+        default_factory=list, description="The same warnings, in order, as a code and params")
 
 
 class CorrectionIn(_In):

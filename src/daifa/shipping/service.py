@@ -27,6 +27,7 @@ from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.states import CORRECTABLE_STATUSES, SHIPPABLE_STATUSES
 from daifa.errors import InvalidTransition
 from daifa.kit.states import values
+from daifa.messages import Notice
 from daifa.shipping import views
 from daifa.shipping.carriers import normalise_tracking_no, resolve_carrier, shape_warnings
 from daifa.shipping.errors import (
@@ -36,7 +37,7 @@ from daifa.shipping.errors import (
     TrackingNoInUse,
 )
 from daifa.shipping.models import Shipment, ShipmentLine, TrackingCorrection
-from daifa.shipping.schemas import ShipOut
+from daifa.shipping.schemas import ShipOut, WarningOut
 
 
 def ship(ctx: Ctx, no: str, carrier: str, tracking_no: str,
@@ -61,8 +62,12 @@ def ship(ctx: Ctx, no: str, carrier: str, tracking_no: str,
                    **values)
     if late:
         deadlines.record_late(ctx, target)
-    return ShipOut(**views.visible(ctx, target.no).model_dump(),
-                   warnings=shape_warnings(found, number))
+    return _out(ctx, target, shape_warnings(found, number))
+
+
+def _out(ctx: Ctx, target: Target, notices: list[Notice]) -> ShipOut:
+    return ShipOut(**views.visible(ctx, target.no).model_dump(), warnings=list(notices),
+                   warning_details=[WarningOut(**n.as_dict()) for n in notices])
 
 
 def claim(ctx: Ctx, target: Target) -> None:
@@ -80,11 +85,9 @@ def claim(ctx: Ctx, target: Target) -> None:
     if result.rowcount == 1:  # type: ignore[attr-defined]
         return
     if order.status in SHIPPABLE_STATUSES:
-        raise DispatchOrderOnHold(f"dispatch order {target.no} is on hold "
-                                  f"({order.hold_reason}); release the hold first",
-                                  current_status=order.status, hold_reason=order.hold_reason)
-    raise InvalidTransition(f"cannot ship a dispatch order that is {order.status}",
-                            current_status=order.status)
+        raise DispatchOrderOnHold(dispatch_order_no=target.no, current_status=order.status,
+                                  hold_reason=order.hold_reason)
+    raise InvalidTransition(action="ship", current_status=order.status)
 
 
 def _wanted(rows: Sequence[Row[Any]], lines: Sequence[tuple[int, int]] | None
@@ -98,15 +101,13 @@ def _wanted(rows: Sequence[Row[Any]], lines: Sequence[tuple[int, int]] | None
     for line_id, quantity in lines:
         row = by_line.get(line_id)
         if row is None:
-            raise LineNotInDispatchOrder(f"the dispatch order has no line {line_id}",
-                                         line_id=line_id)
+            raise LineNotInDispatchOrder(line_id=line_id)
         wanted[row.id] = wanted.get(row.id, 0) + quantity
     for row in rows:
         left = row.quantity - row.shipped_quantity
         if wanted.get(row.id, 0) > left:
-            raise QuantityExceedsRemaining(
-                f"line {row.line_pk} has {left} unit(s) left to ship; {wanted[row.id]} asked for",
-                line_id=row.line_pk, remaining=left)
+            raise QuantityExceedsRemaining(line_id=row.line_pk, remaining=left,
+                                           requested=wanted[row.id])
     return wanted
 
 
@@ -131,8 +132,7 @@ def _parcel(ctx: Ctx, target: Target, carrier_code: str, number: str) -> Shipmen
 
 
 def _in_use(carrier_code: str, number: str) -> TrackingNoInUse:
-    return TrackingNoInUse(f"{carrier_code} tracking number {number} is already used by "
-                           "another dispatch order", carrier=carrier_code, tracking_no=number)
+    return TrackingNoInUse(carrier=carrier_code, tracking_no=number)
 
 
 def _take(ctx: Ctx, rows: Sequence[Row[Any]], wanted: dict[int, int]) -> None:
@@ -147,8 +147,7 @@ def _take(ctx: Ctx, rows: Sequence[Row[Any]], wanted: dict[int, int]) -> None:
             .values(shipped_quantity=DispatchLine.shipped_quantity + quantity)
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise QuantityExceedsRemaining(f"line {row.line_pk} was shipped meanwhile; reload",
-                                           line_id=row.line_pk)
+            raise QuantityExceedsRemaining(line_id=row.line_pk)
 
 
 def _pack(ctx: Ctx, parcel: Shipment, wanted: dict[int, int]) -> None:
@@ -172,15 +171,13 @@ def correct(ctx: Ctx, no: str, shipment_id: int, tracking_no: str, carrier: str 
     if parcel is None or parcel.dispatch_order_pk != target.order.id:
         raise ShipmentNotFound()
     if target.order.status not in CORRECTABLE_STATUSES:
-        raise InvalidTransition(f"cannot correct a tracking number of a dispatch order that is "
-                                f"{target.order.status}", current_status=target.order.status)
+        raise InvalidTransition(action="correct_tracking", current_status=target.order.status)
     found = resolve_carrier(carrier) if carrier else resolve_carrier(parcel.carrier_code)
     number = normalise_tracking_no(tracking_no)
     old = (parcel.carrier_code, parcel.tracking_no)
     if (found.code, number) != old:
         _renumber(ctx, target, parcel, found.code, number, reason)
-    return ShipOut(**views.visible(ctx, target.no).model_dump(),
-                   warnings=shape_warnings(found, number))
+    return _out(ctx, target, shape_warnings(found, number))
 
 
 def _renumber(ctx: Ctx, target: Target, parcel: Shipment, carrier_code: str, number: str,
@@ -198,8 +195,7 @@ def _renumber(ctx: Ctx, target: Target, parcel: Shipment, carrier_code: str, num
     except IntegrityError:
         raise _in_use(carrier_code, number) from None
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidTransition("the tracking number was corrected meanwhile; reload",
-                                current_status=target.order.status)
+        raise InvalidTransition(code="CHANGED_MEANWHILE", current_status=target.order.status)
     ctx.session.add(TrackingCorrection(
         shipment_pk=parcel.id, old_carrier_code=old_carrier, old_tracking_no=old_number,
         new_carrier_code=carrier_code, new_tracking_no=number, actor=audit.actor_label(ctx),

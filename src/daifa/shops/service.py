@@ -17,7 +17,7 @@ from daifa.shops.schemas import ShopIn
 
 def create(ctx: Ctx, data: ShopIn) -> Shop:
     if ctx.actor.scope is not Scope.PERSON or ctx.actor.account_id is None:
-        raise Forbidden("only a signed-in person can open a shop")
+        raise Forbidden()  # an API key cannot open a shop: a person signs in
     shop = Shop(shop_id=_unused_shop_id(ctx), owner_account_id=ctx.actor.account_id,
                 name=data.name.strip(), created_at=ctx.now())
     ctx.session.add(shop)

@@ -14,15 +14,9 @@ def parse_supplier_ref(raw: str) -> str:
     """The normalised Supplier ID, or the error that tells the person what went wrong."""
     kind = ids.classify(raw)
     if kind is ids.IdKind.SHOP:
-        raise NotASupplierId(
-            f"{ids.normalise(raw)} is a Shop ID (it starts with SH). Ask the supplier for the "
-            "Supplier ID shown on its profile; it starts with SP."
-        )
+        raise NotASupplierId(given=ids.normalise(raw))
     if not ids.is_valid_supplier_id(raw):
-        raise InvalidSupplierId(
-            f"{raw.strip()!r} is not a valid Supplier ID; check the ID for typos. Supplier IDs "
-            f"look like SP + 7 letters and digits, for example {EXAMPLE_ID}."
-        )
+        raise InvalidSupplierId(given=raw.strip()[:40], example=EXAMPLE_ID)
     return ids.normalise(raw)
 
 
@@ -31,7 +25,7 @@ def normalise_phone(raw: str, region: str = "CN") -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(f"contact_phone: {raw!r} is not a phone number") from exc
+        raise InvalidPhone(fields="contact_phone") from exc
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(f"contact_phone: {raw!r} is not a valid phone number")
+        raise InvalidPhone(fields="contact_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

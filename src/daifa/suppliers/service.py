@@ -19,7 +19,7 @@ from daifa.suppliers.states import SUPPLIER_TRANSITIONS, SupplierStatus
 
 def onboard(ctx: Ctx, data: SupplierIn) -> Supplier:
     if ctx.actor.scope is not Scope.PERSON or ctx.actor.account_id is None:
-        raise Forbidden("only a signed-in person can onboard a supplier")
+        raise Forbidden()  # an API key cannot onboard a supplier: a person signs in
     supplier = Supplier(
         supplier_id=_unused_supplier_id(ctx),
         owner_account_id=ctx.actor.account_id,
@@ -71,7 +71,7 @@ def resolve_reference(ctx: Ctx, raw: str) -> Supplier:
         select(Supplier).where(Supplier.supplier_id == rules.parse_supplier_ref(raw))
     )
     if supplier is None:
-        raise SupplierNotFound(f"no supplier has the Supplier ID {ids.normalise(raw)}")
+        raise SupplierNotFound(supplier_id=ids.normalise(raw))
     return supplier
 
 
@@ -79,16 +79,14 @@ def owned_reference(ctx: Ctx, raw: str) -> Supplier:
     """A Supplier ID typed in a body that must be one the actor speaks for."""
     supplier = resolve_reference(ctx, raw)
     if not ctx.actor.may_act_for(Scope.SUPPLIER, supplier.id, supplier.owner_account_id):
-        raise SupplierNotFound(f"no supplier has the Supplier ID {supplier.supplier_id}")
+        raise SupplierNotFound(supplier_id=supplier.supplier_id)
     return supplier
 
 
 def require_active(supplier: Supplier) -> None:
     if supplier.status != SupplierStatus.ACTIVE:
-        raise SupplierNotActive(
-            f"supplier {supplier.supplier_id} is {supplier.status}; only active suppliers can "
-            "be bound or receive orders"
-        )
+        raise SupplierNotActive(supplier_id=supplier.supplier_id,
+                                supplier_status=supplier.status)
 
 
 def mine(ctx: Ctx) -> Sequence[Supplier]:
@@ -127,7 +125,7 @@ def to_private(supplier: Supplier) -> SupplierOut:
 def review(ctx: Ctx, supplier_id: str, action: str, reason: str | None = None) -> Supplier:
     """approve | reject | suspend | reinstate, by a platform admin, recorded with its reason."""
     if not ctx.actor.is_admin:
-        raise Forbidden("platform admins only")
+        raise Forbidden()  # platform admins only
     supplier = by_public_id(ctx, supplier_id)
     audit.fire(ctx, SUPPLIER_TRANSITIONS, supplier, action,
                subject=("supplier", supplier.supplier_id), reason=reason,
@@ -138,7 +136,7 @@ def review(ctx: Ctx, supplier_id: str, action: str, reason: str | None = None) -
 def admin_list(ctx: Ctx, status: SupplierStatus | None, after: int | None,
                limit: int) -> Sequence[Supplier]:
     if not ctx.actor.is_admin:
-        raise Forbidden("platform admins only")
+        raise Forbidden()  # platform admins only
     query = select(Supplier).order_by(Supplier.id).limit(limit)
     if status is not None:
         query = query.where(Supplier.status == status)

@@ -37,7 +37,7 @@ def parse_status(text: str) -> TrackingStatus:
         return TrackingStatus.parse(text)
     except ValueError:
         known = ", ".join(f"{s.value} ({s.label})" for s in TrackingStatus)
-        raise UnknownTrackingStatus(f"unknown tracking status {text!r}; use one of: {known}",
+        raise UnknownTrackingStatus(given=text, statuses=known,
                                     accepted=[s.value for s in TrackingStatus]) from None
 
 
@@ -54,13 +54,13 @@ def parse_event(provider: str, item: TrackingEventIn) -> TrackingEvent:
 
 
 def parse_events(provider: str, items: Iterable[TrackingEventIn]) -> list[TrackingEvent]:
-    """Every event or the first error, naming the event by its position."""
+    """Every event or the first error, naming the event by its position (`event_index`)."""
     events: list[TrackingEvent] = []
     for index, item in enumerate(items):
         try:
             events.append(parse_event(provider, item))
         except ValidationFailed as exc:
-            exc.detail = f"events[{index}]: {exc.detail}"
+            exc.params["event_index"] = index
             raise
     return events
 

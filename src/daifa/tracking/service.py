@@ -42,7 +42,7 @@ def secret(ctx: Ctx, provider: str) -> str:
 
 def require_provider(ctx: Ctx, provider: str) -> str:
     if provider not in ctx.settings.tracking_providers or not rules.PROVIDER_NAME.match(provider):
-        raise TrackingProviderNotFound(f"no tracking provider {provider[:32]!r} is set up here")
+        raise TrackingProviderNotFound(provider=provider[:32])
     return provider
 
 
@@ -63,8 +63,8 @@ def parse_body(body: bytes) -> TrackingWebhookIn:
     except ValidationError as exc:
         errors = [{"loc": ["body", *(str(p) for p in err["loc"])], "msg": err["msg"],
                    "type": err["type"]} for err in exc.errors()]
-        detail = "; ".join(f"{'.'.join(e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors)
-        raise ValidationFailed(detail[:1000], errors=errors[:20]) from None
+        fields = ", ".join(dict.fromkeys(".".join(e["loc"][1:]) or "body" for e in errors))
+        raise ValidationFailed(fields=fields[:1000], errors=errors[:20]) from None
 
 
 def ingest(ctx: Ctx, provider: str, body: bytes, count: int) -> TrackingRawEvent:

@@ -1,7 +1,9 @@
 """Keep the console's .po catalogs in step with the templates and code.
 
 `python -m daifa.web.catalogs` extracts every message id from the templates and the console's
-Python files and merges them into each locale's messages.po (keeping the translations there).
+Python files, and the `N_` marks elsewhere in the package (the error and warning templates in
+daifa.messages, the carriers' shape hints), and merges them into each locale's messages.po
+(keeping the translations there).
 It then lists the zh_CN messages still untranslated. There is no compile step: the app reads the
 .po files at start-up (see i18n.py).
 """
@@ -19,6 +21,7 @@ from babel.messages.pofile import read_po, write_po
 from daifa.web.i18n import LOCALES, TRANSLATIONS_DIR
 
 WEB_DIR = Path(__file__).parent
+PACKAGE_DIR = WEB_DIR.parent
 METHOD_MAP = [
     ("**/templates/**.html", "jinja2"),
     ("**.py", "python"),
@@ -27,6 +30,9 @@ OPTIONS = {
     "**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"},
 }
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+# Outside the console only the marks count; its own files are read above.
+PACKAGE_MAP = [("web/**", "ignore"), ("**.py", "python")]
+PACKAGE_KEYWORDS = {"N_": None}
 REQUIRED = "zh_CN"  # every message must be translated into the default locale
 STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # keeps the headers still between runs
 
@@ -37,6 +43,10 @@ def extract() -> Catalog:
         WEB_DIR, METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS,
     ):
         template.add(message, locations=[(filename, lineno)])
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        PACKAGE_DIR, PACKAGE_MAP, keywords=PACKAGE_KEYWORDS,
+    ):
+        template.add(message, locations=[(f"../{filename}", lineno)])
     return template
 
 

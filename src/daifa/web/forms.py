@@ -33,8 +33,8 @@ def cursor_key(raw: str) -> int | None:
         return None
 
 
-def invalid(field: str, detail: str) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {detail}", fields=field)
+def invalid(field: str) -> ValidationFailed:
+    return ValidationFailed(fields=field)
 
 
 def fen(raw: str, field: str) -> int:
@@ -42,9 +42,9 @@ def fen(raw: str, field: str) -> int:
     try:
         value = yuan_to_fen(raw)
     except ValueError as exc:
-        raise invalid(field, "an amount in yuan, like 12.50") from exc
+        raise invalid(field) from exc
     if value < 0:
-        raise invalid(field, "must not be negative")
+        raise invalid(field)
     return value
 
 
@@ -53,7 +53,7 @@ def optional_int(raw: str, field: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise invalid(field, "a whole number")
+        raise invalid(field)
     return int(text)
 
 
@@ -65,7 +65,7 @@ def tiers(raw: str, field: str) -> list[dict[str, int]]:
             continue
         quantity, sep, price = part.replace("：", ":").partition(":")
         if not sep or not quantity.strip().isdigit():
-            raise invalid(field, "write tiers as quantity:price, e.g. 10:18.50, 50:16")
+            raise invalid(field)
         found.append({"min_quantity": int(quantity.strip()), "price_fen": fen(price, field)})
     return found
 
@@ -105,19 +105,19 @@ def day_start(raw: str, zone: ZoneInfo, *, plus_days: int = 0) -> datetime | Non
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError as exc:
-        raise invalid("date", "a date like 2026-03-01") from exc
+        raise invalid("date") from exc
     start = datetime.combine(day + timedelta(days=plus_days), time(0), tzinfo=zone)
     return start.astimezone(UTC)
 
 
 def read_upload(upload: UploadFile | None) -> bytes:
     if upload is None or not upload.filename:
-        raise UnreadableFile("choose a file to upload")
+        raise UnreadableFile()
     content = upload.file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file")
+        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
     if not content:
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile()
     return content
 
 
@@ -133,10 +133,9 @@ def unpack(chunks: Sequence[str]) -> bytes:
         inflater = zlib.decompressobj()
         content = inflater.decompress(packed, MAX_UPLOAD_BYTES + 1)
     except (ValueError, zlib.error) as exc:
-        raise UnreadableFile("the previewed file did not come back intact; upload it "
-                             "again") from exc
+        raise UnreadableFile() from exc
     if len(content) > MAX_UPLOAD_BYTES or inflater.unconsumed_tail:
-        raise FileTooLarge(f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file")
+        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
     if not content:
-        raise UnreadableFile("the previewed file did not come back; upload it again")
+        raise UnreadableFile()
     return content

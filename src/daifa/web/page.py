@@ -201,8 +201,7 @@ class Page:
     def check_csrf(self, submitted: str) -> None:
         if not security.csrf_ok(self.console.secret, submitted,
                                 session_token=self.session_token, nonce=self.nonce):
-            raise ConsoleError(self, Forbidden("missing or wrong CSRF token",
-                                               code="CSRF_FAILED"))
+            raise ConsoleError(self, Forbidden(code="CSRF_FAILED"))
 
     def start_session(self, secret: str) -> None:
         self.session_token = secret

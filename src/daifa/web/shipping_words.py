@@ -1,19 +1,22 @@
 """What the fulfilment pages say about codes: reject and hold reasons, tracking statuses, carrier
 shape warnings and the shipping file's row errors, in the reader's language.
 
-The shipping services speak English (the API's `reason` and `warnings`); the console turns the
-known sentences into message ids of its catalogs and shows anything else as it came. Codes and
-enum values stay as they are, next to the words.
+Warnings carry a code and params and are rendered from the message catalog. The shipping file's
+row reasons still arrive as English sentences: the known ones become message ids of the console's
+catalogs, anything else is shown as it came. Codes and enum values stay as they are, next to the
+words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from daifa.dispatch.states import SUPPLIER_REJECT_REASONS, HoldReason, RejectReason
+from daifa.messages import render
 from daifa.shipping.carriers import CARRIERS, Carrier
-from daifa.web.messages import N_
+from daifa.web.messages import N_, say
 
 Gettext = Callable[..., str]
 # The choices of the reject and hold forms, in the order shown.
@@ -61,19 +64,6 @@ COLUMNS = {
     "sku_code": N_("sku_code"),
     "quantity": N_("quantity"),
 }
-SHAPE_HINTS = {
-    "SF + 13 characters, or 12 digits": N_("SF + 13 characters, or 12 digits"),
-    "14 digits starting 73-76 or 78": N_("14 digits starting 73-76 or 78"),
-    "YT + 13 digits": N_("YT + 13 digits"),
-    "15 digits starting 77": N_("15 digits starting 77"),
-    "15 digits starting 3 or 4, or 13 digits starting 5":
-        N_("15 digits starting 3 or 4, or 13 digits starting 5"),
-    "JD + 2 letters + 11 digits": N_("JD + 2 letters + 11 digits"),
-    "13 digits": N_("13 digits"),
-    "JT + 13 digits": N_("JT + 13 digits"),
-}
-_SHAPE = re.compile(r"(?P<no>\S+) does not look like a (?P<name>\S+) (?P<code>\S+) tracking "
-                    r"number \(usually (?P<hint>.+)\)")
 # The shipping file's English reasons (shipping.sheets and shipping.upload).
 ROW_REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"This column must not be empty"), N_("must not be empty")),
@@ -147,16 +137,12 @@ class ShippingWords:
             return f"{carrier.name} {carrier.code}"
         return f"{carrier.name_en} ({carrier.name}) {carrier.code}"
 
-    def warning(self, text: str) -> str:
-        """A tracking-number shape warning, shipped anyway."""
-        found = _SHAPE.fullmatch(text)
-        if found is None:
-            return text
-        hint = found["hint"]
-        return self._("%(no)s does not look like a %(name)s %(code)s tracking number (usually "
-                      "%(hint)s). It was taken anyway; check it.", no=found["no"],
-                      name=found["name"], code=found["code"],
-                      hint=self._(SHAPE_HINTS[hint]) if hint in SHAPE_HINTS else hint)
+    def warning(self, warning: str) -> str:
+        """A warning (a tracking-number shape, shipped anyway) from its code and params."""
+        return say(warning, self._)
+
+    def notice(self, code: str, params: Mapping[str, Any]) -> str:
+        return render(code, params, self._)
 
     def column(self, name: str | None) -> str:
         return self._known(COLUMNS, name)

@@ -44,7 +44,7 @@ def redeliver(ctx: Ctx, owner: Owner, delivery_id: str) -> DeliveryOut:
     pending (the worker is on it) or when its endpoint is disabled."""
     row, event, target = _owned(ctx, owner, delivery_id)
     if not target.enabled:
-        raise WebhookEndpointDisabled("enable the endpoint before redelivering to it")
+        raise WebhookEndpointDisabled()
     current = DeliveryStatus(row.status)
     now = ctx.now()
     if not audit.shift(ctx.session, DELIVERY_TRANSITIONS, WebhookDelivery, row.id, current,
@@ -60,7 +60,7 @@ def redeliver(ctx: Ctx, owner: Owner, delivery_id: str) -> DeliveryOut:
 
 
 def _refused(current: DeliveryStatus) -> InvalidTransition:
-    return InvalidTransition(f"cannot redeliver a webhook delivery that is {current}",
+    return InvalidTransition(machine="webhook_delivery", action="redeliver",
                              current_status=current.value)
 
 

@@ -42,13 +42,11 @@ def check_event_patterns(patterns: Sequence[str]) -> list[str]:
     for raw in patterns:
         pattern = raw.strip()
         if pattern != ALL_EVENTS and not _PATTERN.fullmatch(pattern):
-            raise WebhookEventTypeInvalid(
-                f"{raw!r} is not an event type: use \"*\", a type such as "
-                "\"dispatch_order.shipped\", or \"dispatch_order.*\"")
+            raise WebhookEventTypeInvalid(given=raw)
         if pattern not in seen:
             seen.append(pattern)
     if not seen:
-        raise WebhookEventTypeInvalid("name at least one event type, or \"*\" for all")
+        raise WebhookEventTypeInvalid(given="")
     return [ALL_EVENTS] if ALL_EVENTS in seen else seen
 
 
@@ -71,17 +69,17 @@ def check_url(url: str, *, allow_private: bool) -> str:
     """
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
-        raise WebhookUrlInvalid(f"at most {MAX_URL_LENGTH} characters")
+        raise WebhookUrlInvalid(max_length=MAX_URL_LENGTH)
     try:
         parts = urlsplit(url)
         host = parts.hostname
         _ = parts.port  # raises ValueError for a port out of range
     except ValueError as exc:
-        raise WebhookUrlInvalid(f"{url!r} is not a URL") from exc
+        raise WebhookUrlInvalid(max_length=MAX_URL_LENGTH) from exc
     if parts.scheme not in ("http", "https") or not host:
-        raise WebhookUrlInvalid(f"{url!r}: only http:// and https:// URLs with a host")
+        raise WebhookUrlInvalid(max_length=MAX_URL_LENGTH)
     if not allow_private and not host_may_be_public(host):
-        raise WebhookUrlNotAllowed(f"{host} is not a public address")
+        raise WebhookUrlNotAllowed(host=host)
     return url
 
 

@@ -85,7 +85,7 @@ def register(ctx: Ctx, owner: Owner, data: EndpointIn) -> EndpointCreated:
     count = ctx.session.scalar(select(func.count()).select_from(WebhookEndpoint).where(
         owner.owns(), WebhookEndpoint.deleted_at.is_(None)))
     if (count or 0) >= MAX_ENDPOINTS:
-        raise TooManyWebhookEndpoints(f"at most {MAX_ENDPOINTS} endpoints; delete one first")
+        raise TooManyWebhookEndpoints(limit=MAX_ENDPOINTS)
     now = ctx.now()
     endpoint = WebhookEndpoint(
         public_id=uuid.uuid4(), url=url, description=(data.description or "").strip(),
@@ -267,7 +267,7 @@ def ping(ctx: Ctx, owner: Owner, endpoint_id: str) -> WebhookDelivery:
     """Queue a ``ping`` event to this one endpoint, whatever it subscribed to."""
     found = endpoint(ctx, owner, endpoint_id)
     if not found.enabled:
-        raise WebhookEndpointDisabled("enable the endpoint before sending it a test event")
+        raise WebhookEndpointDisabled()
     data = {"endpoint_id": str(found.public_id), "owner": owner.public_id,
             "message": "daifa webhook test"}
     item = Emission(rules.PING, data, owner.pk if owner.kind == "shop" else None,

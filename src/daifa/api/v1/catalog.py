@@ -78,7 +78,7 @@ def import_products(supplier_id: str, file: UploadFile = File(...), dry_run: boo
     land, bad rows are reported; importing the same file again changes nothing."""
     content = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file")
+        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
     with call.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
         return importer.import_file(ctx, supplier, content, dry_run=dry_run)

@@ -19,5 +19,4 @@ def paging(cursor: str | None, limit: int | None) -> tuple[int | None, int]:
     try:
         return decode_cursor(cursor), clamp_limit(limit)
     except BadCursor as exc:
-        raise ValidationFailed("cursor: not a cursor this API gave out",
-                               code=INVALID_CURSOR) from exc
+        raise ValidationFailed(code=INVALID_CURSOR, fields="cursor") from exc

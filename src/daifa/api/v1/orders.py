@@ -89,7 +89,7 @@ def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = Fa
     with call.ctx() as ctx:
         shop = shops.owned(ctx, shop_id)
         if len(content) > MAX_UPLOAD_BYTES:
-            raise FileTooLarge(f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file")
+            raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
         return json(files.import_file(ctx, shop, content, dry_run=dry_run))
 
 

@@ -61,7 +61,7 @@ def upload_shipments(supplier_id: str, file: UploadFile = File(...), dry_run: bo
     file again ships nothing twice: those rows say `already_shipped`."""
     content = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file")
+        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
     with call.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
         outcome = upload.upload(ctx, supplier, content, file.filename, dry_run=dry_run)

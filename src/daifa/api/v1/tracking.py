@@ -37,10 +37,10 @@ async def raw_body(request: Request) -> bytes:
     """The body exactly as sent: the signature is over these bytes (at most 2 MB)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
-        raise TrackingBodyTooLarge(f"at most {MAX_BODY} bytes; send fewer events at once")
+        raise TrackingBodyTooLarge(limit=MAX_BODY)
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise TrackingBodyTooLarge(f"at most {MAX_BODY} bytes; send fewer events at once")
+        raise TrackingBodyTooLarge(limit=MAX_BODY)
     return body
 
 

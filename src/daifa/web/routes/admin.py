@@ -22,8 +22,7 @@ def _after(cursor: str) -> int | None:
     try:
         return decode_cursor(cursor)
     except BadCursor as exc:
-        raise ValidationFailed("cursor: not one this console gave out",
-                               code="INVALID_CURSOR") from exc
+        raise ValidationFailed(code="INVALID_CURSOR", fields="cursor") from exc
 
 
 @router.get("/admin/suppliers")

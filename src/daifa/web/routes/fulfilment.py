@@ -99,7 +99,7 @@ def _ship_body(carrier: str, tracking_no: str, line_id: list[str],
     rows = forms.rows({"line_id": line_id, "quantity": quantity})
     lines = [row for row in rows if row["quantity"].lstrip("0")]
     if not lines:
-        raise forms.invalid("quantity", "at least one line with 1 or more units")
+        raise forms.invalid("quantity")
     return ShipIn.model_validate({"carrier": carrier, "tracking_no": tracking_no,
                                   "lines": lines})
 
@@ -121,8 +121,8 @@ def ship(supplier_id: str, no: str, carrier: Text = "", tracking_no: Text = "",
                 "Parcel %(tracking)s recorded; the dispatch order is now %(status)s.",
                 tracking=out.shipments[-1].tracking_no if out.shipments else tracking_no,
                 status=out.status), form="ship")
-            for warning in out.warnings:
-                current.flash("warning", words.warning(warning), form="ship")
+            for warning in out.warning_details:
+                current.flash("warning", words.notice(warning.code, warning.params), form="ship")
     return current.redirect(detail_url(supplier_id, no, "ship" if not outcome.ok else ""))
 
 
@@ -146,8 +146,8 @@ def correct(supplier_id: str, no: str, shipment_id: int, carrier: Text = "",
         if outcome.ok:
             current.flash("success", current.gettext("Tracking number corrected; the old one "
                                                      "stays on the timeline."), form=form)
-            for warning in out.warnings:
-                current.flash("warning", words.warning(warning), form=form)
+            for warning in out.warning_details:
+                current.flash("warning", words.notice(warning.code, warning.params), form=form)
     return current.redirect(detail_url(supplier_id, no, "parcels"))
 
 
@@ -215,7 +215,7 @@ def reveal(supplier_id: str, no: str, purpose: Text = "label",
         with current.attempt(ctx, form="recipient") as outcome:
             chosen = recipient.Purpose(purpose) if purpose in set(recipient.Purpose) else None
             if chosen is None:
-                raise forms.invalid("purpose", "label, contact or other")
+                raise forms.invalid("purpose")
             full = recipient.reveal(ctx, number, chosen)
         status = 429 if outcome.error and outcome.error.code == LIMIT_CODE else 200
         return current.render("inbox/detail.html", status_code=status,

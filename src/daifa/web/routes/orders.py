@@ -110,8 +110,7 @@ def _assignments(line_id: list[str], supplier_id: list[str],
     rows = forms.rows({"line_id": line_id, "supplier_id": supplier_id, "quantity": quantity})
     wanted = [row for row in rows if row["supplier_id"] and row["quantity"] not in ("", "0")]
     if not wanted:
-        raise ValidationFailed("pick a supplier and a quantity for at least one line",
-                               fields="supplier_id, quantity")
+        raise ValidationFailed(fields="supplier_id, quantity")
     return [AssignmentIn.model_validate(row) for row in wanted]
 
 
@@ -145,7 +144,7 @@ def bulk_assign(shop_id: str, supplier_id: Text = "", pick: Texts = [],  # noqa:
                 {"order_id": o, "line_id": line, "quantity": units, "supplier_id": supplier_id})
                 for o, line, units in (p.split(":", 2) for p in pick if p.count(":") == 2)]
             if not items:
-                raise ValidationFailed("tick at least one line", fields="pick")
+                raise ValidationFailed(fields="pick")
             results = assign.assign_bulk(ctx, shop, items)
         if outcome.ok:
             done = [r for r in results if r.error is None]

@@ -156,7 +156,7 @@ def _simple_action(ctx: Ctx, current: Page, owner: Owner, endpoint_id: str,
     if action == "delete":
         webhooks.delete(ctx, owner, endpoint_id)
         return current.gettext("Webhook endpoint deleted.")
-    raise NotFound(f"no action {action!r}")
+    raise NotFound()
 
 
 def _shop_ref(shop_id: str) -> str:

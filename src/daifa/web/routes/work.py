@@ -53,7 +53,7 @@ def work_queue(supplier_id: str, tab: str = "", cursor: str = "",
 def _picked(pick: list[str]) -> list[str]:
     ticked = [no for no in pick if no.strip()]
     if not ticked:
-        raise ValidationFailed("tick at least one dispatch order", fields="pick")
+        raise ValidationFailed(fields="pick")
     return ticked
 
 
