@@ -1,4 +1,4 @@
-"""Orders from a CSV/XLSX file (console upload, CLI): one row per order line.
+"""Orders from a CSV, XLSX or XLS file (console upload, API, CLI): one row per order line.
 
 Rows with the same order number (external_id) make one order; the buyer, address and payment
 time come from the order's first row, so later rows may leave them blank. Each row is checked on
@@ -11,51 +11,27 @@ orders would be routed.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError
 
 from daifa.audit import service as audit
-from daifa.catalog.rules import yuan_to_fen
-from daifa.catalog.sheets import Table, read_table
 from daifa.context import Ctx
-from daifa.orders import ingest, rules
-from daifa.orders.schemas import MAX_LINES, MAX_QUANTITY, OrderIn
+from daifa.orders import ingest
+from daifa.orders.file_rows import LAYOUT, MESSAGES, Row, check_row, parse_paid_at
+from daifa.orders.schemas import MAX_LINES, OrderIn
+from daifa.sheets.importer import Importer, RowErrorOut
+from daifa.sheets.table import Sheet
+from daifa.sheets.write import Template
 from daifa.shops.models import Shop
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "external_id": ("订单号", "订单编号", "order_no", "order_id"),
-    "buyer_name": ("收件人", "收货人", "收货人姓名", "name"),
-    "buyer_phone": ("手机号", "收货人手机", "联系电话", "电话", "phone"),
-    "province": ("省", "省份"),
-    "city": ("市", "城市"),
-    "district": ("区", "区县"),
-    "address_detail": ("详细地址", "地址", "address", "detail"),
-    "sku_code": ("SKU编码", "规格编码", "sku"),
-    "quantity": ("数量", "购买数量", "qty"),
-    "unit_price_fen": ("单价(分)", "单价分"),
-    "unit_price": ("单价", "单价(元)", "商品单价"),
-    "paid_at": ("付款时间", "支付时间"),
-}
-ORDER_FIELDS = ("buyer_name", "buyer_phone", "province", "city", "district", "address_detail")
-REQUIRED = (("external_id",), ("buyer_name",), ("buyer_phone",), ("province",), ("city",),
-            ("district",), ("address_detail",), ("sku_code",), ("quantity",),
-            ("unit_price_fen", "unit_price"))
-LIMITS = {"external_id": 64, "sku_code": 64, "buyer_name": 80, "province": 40, "city": 40,
-          "district": 40, "address_detail": 255}
 CHUNK = 1000  # orders per ingest call, like orders:batch
 Progress = Callable[[int], None]
 RowStatus = Literal["created", "exists", "error"]
-
-
-class RowError(BaseModel):
-    column: str
-    reason: str
 
 
 class FileRow(BaseModel):
@@ -63,7 +39,7 @@ class FileRow(BaseModel):
     external_id: str
     sku_code: str
     status: RowStatus
-    errors: list[RowError] = Field(default_factory=list)
+    errors: list[RowErrorOut] = Field(default_factory=list)
 
 
 class SupplierShare(BaseModel):
@@ -94,102 +70,16 @@ class FileResult(BaseModel):
     waiting: list[WaitingShare] = Field(
         default_factory=list, description="The new orders' lines left for manual assignment")
 
+    def rejected(self) -> list[tuple[int, str, list[RowErrorOut]]]:
+        return [(row.row, row.external_id, row.errors) for row in self.rows if row.errors]
 
-@dataclass
-class Row:
-    number: int
-    cells: dict[str, str]
-    errors: list[RowError] = field(default_factory=list)
-    quantity: int = 0
-    price_fen: int = 0
+    def summary_line(self) -> str:
+        s = self.summary
+        return (f"{s.orders_created} orders created, {s.orders_existing} already there, "
+                f"{s.orders_error} rejected ({s.rows} rows)")
 
-    @property
-    def external_id(self) -> str:
-        return self.cells.get("external_id", "")
-
-    def fail(self, column: str, reason: str) -> None:
-        self.errors.append(RowError(column=column, reason=reason))
-
-
-def read(content: bytes) -> Table:
-    return read_table(content, COLUMNS, REQUIRED)
-
-
-def _check_text(row: Row, name: str, *, required: bool) -> None:
-    value = row.cells.get(name, "")
-    if not value:
-        if required:
-            row.fail(name, "required")
-    elif len(value) > LIMITS.get(name, 255):
-        row.fail(name, f"at most {LIMITS[name]} characters")
-
-
-def _check_quantity(row: Row) -> None:
-    text = row.cells.get("quantity", "")
-    text = text[:-2] if text.endswith(".0") else text
-    if not text.isdigit() or not 1 <= int(text) <= MAX_QUANTITY:
-        row.fail("quantity", f"a whole number from 1 to {MAX_QUANTITY}")
-        return
-    row.quantity = int(text)
-
-
-def _check_price(row: Row) -> None:
-    fen_text = row.cells.get("unit_price_fen", "")
-    if fen_text:
-        text = fen_text[:-2] if fen_text.endswith(".0") else fen_text
-        if not text.isdigit():
-            row.fail("unit_price_fen", "a whole number of fen, 0 or more")
-            return
-        row.price_fen = int(text)
-        return
-    yuan = row.cells.get("unit_price", "")
-    if not yuan:
-        row.fail("unit_price", "required (unit_price in yuan or unit_price_fen in fen)")
-        return
-    try:
-        row.price_fen = yuan_to_fen(yuan)
-    except ValueError:
-        row.fail("unit_price", "an amount in yuan, like 12.50")
-        return
-    if row.price_fen < 0:
-        row.fail("unit_price", "must not be negative")
-
-
-def _check_phone(row: Row) -> None:
-    phone = row.cells.get("buyer_phone", "")
-    if phone:
-        try:
-            rules.normalise_phone(phone)
-        except ValueError:
-            row.fail("buyer_phone", "not a valid phone number")
-
-
-def parse_paid_at(raw: str, zone: ZoneInfo) -> datetime | None:
-    """`YYYY-MM-DD HH:MM[:SS]` (or ISO) in the display zone unless it names its own offset."""
-    text = raw.strip().replace("/", "-")
-    if not text:
-        return None
-    value = datetime.fromisoformat(text)  # ValueError when it is not a time
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
-
-
-def check_row(row: Row, *, first: bool, zone: ZoneInfo) -> None:
-    """A line row's own fields; the order fields only on the order's first row."""
-    _check_text(row, "external_id", required=True)
-    _check_text(row, "sku_code", required=True)
-    _check_quantity(row)
-    _check_price(row)
-    if not first:
-        return
-    for name in ORDER_FIELDS:
-        _check_text(row, name, required=True)
-    _check_phone(row)
-    try:
-        parse_paid_at(row.cells.get("paid_at", ""), zone)
-    except ValueError:
-        row.fail("paid_at", "a time like 2026-03-01 14:30:00")
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
 
 
 @dataclass
@@ -204,14 +94,14 @@ class Group:
         return any(row.errors for row in self.rows)
 
 
-def group_rows(table: Table, zone: ZoneInfo) -> tuple[list[Group], list[Row]]:
+def group_rows(sheet: Sheet) -> tuple[list[Group], list[Row]]:
     """The orders of the file and the rows without an order number."""
     groups: dict[str, Group] = {}
     loose: list[Row] = []
-    for number, cells in table.rows:
-        row = Row(number, cells)
+    for number, values in sheet.rows:
+        row = Row.read(number, values, sheet.index)
         group = groups.get(row.external_id) if row.external_id else None
-        check_row(row, first=group is None, zone=zone)
+        check_row(row, first=group is None)
         if not row.external_id:
             loose.append(row)
         elif group is None:
@@ -220,7 +110,7 @@ def group_rows(table: Table, zone: ZoneInfo) -> tuple[list[Group], list[Row]]:
             group.rows.append(row)
     for group in groups.values():
         if len(group.rows) > MAX_LINES:
-            group.rows[MAX_LINES].fail("external_id", f"at most {MAX_LINES} lines per order")
+            group.rows[MAX_LINES].fail("external_id", "TOO_MANY_LINES", n=MAX_LINES)
     return list(groups.values()), loose
 
 
@@ -241,7 +131,8 @@ def to_order(group: Group, zone: ZoneInfo) -> OrderIn | None:
         return OrderIn.model_validate(body)
     except ValidationError as exc:
         for err in exc.errors():
-            group.rows[0].fail(".".join(str(p) for p in err["loc"]) or "order", err["msg"])
+            group.rows[0].fail(".".join(str(p) for p in err["loc"]) or None, "INVALID_VALUE",
+                               detail=err["msg"])
         return None
 
 
@@ -250,8 +141,7 @@ def _blame(group: Group) -> None:
     bad = [str(row.number) for row in group.rows if row.errors]
     for row in group.rows:
         if not row.errors:
-            row.fail("external_id", f"order not imported: row {', '.join(bad)} of this order "
-                                    "has errors")
+            row.fail("external_id", "ORDER_HAS_BAD_ROWS", rows=", ".join(bad))
 
 
 @dataclass
@@ -279,11 +169,28 @@ def _chunks(items: Sequence[tuple[Group, OrderIn]]) -> Iterable[Sequence[tuple[G
         yield items[start:start + CHUNK]
 
 
-def import_table(ctx: Ctx, shop: Shop, table: Table, *, dry_run: bool = False,
-                 progress: Progress | None = None) -> FileResult:
-    """Check every row, create the good orders (unless dry_run), report each row."""
+@dataclass
+class Checked:
+    """The file's orders and stray rows, checked; what apply() lands."""
+
+    groups: list[Group]
+    loose: list[Row]
+
+    def __len__(self) -> int:
+        return sum(len(group.rows) for group in self.groups) + len(self.loose)
+
+
+def check(sheet: Sheet) -> Checked:
+    """Rows grouped by order, each checked on its own."""
+    return Checked(*group_rows(sheet))
+
+
+def apply(ctx: Ctx, shop: Shop, checked: Checked, dry_run: bool = False,
+          progress: Progress | None = None) -> FileResult:
+    """Create the good orders (unless dry_run), report each row; payment times without an
+    offset are in the display zone."""
     zone = ZoneInfo(ctx.settings.display_timezone)
-    groups, loose = group_rows(table, zone)
+    groups, loose = checked.groups, checked.loose
     ready: list[tuple[Group, OrderIn]] = []
     for group in groups:
         order = None if group.bad else to_order(group, zone)
@@ -317,11 +224,6 @@ def import_table(ctx: Ctx, shop: Shop, table: Table, *, dry_run: bool = False,
     return result
 
 
-def import_file(ctx: Ctx, shop: Shop, content: bytes, *, dry_run: bool = False,
-                progress: Progress | None = None) -> FileResult:
-    return import_table(ctx, shop, read(content), dry_run=dry_run, progress=progress)
-
-
 def _result(groups: list[Group], loose: list[Row], created: set[str], tally: Tally,
             dry_run: bool) -> FileResult:
     summary = FileSummary()
@@ -333,9 +235,9 @@ def _result(groups: list[Group], loose: list[Row], created: set[str], tally: Tal
                 getattr(summary, f"orders_{'existing' if status == 'exists' else status}") + 1)
         rows.extend(FileRow(row=row.number, external_id=group.external_id,
                             sku_code=row.cells.get("sku_code", ""), status=status,
-                            errors=row.errors) for row in group.rows)
+                            errors=_out(row)) for row in group.rows)
     rows.extend(FileRow(row=row.number, external_id="", sku_code=row.cells.get("sku_code", ""),
-                        status="error", errors=row.errors) for row in loose)
+                        status="error", errors=_out(row)) for row in loose)
     rows.sort(key=lambda r: r.row)
     summary.rows = len(rows)
     return FileResult(
@@ -346,39 +248,24 @@ def _result(groups: list[Group], loose: list[Row], created: set[str], tally: Tal
                  for reason, t in sorted(tally.waiting.items())])
 
 
-TEMPLATE_HEADERS = {
-    "zh": ["订单号", "收件人", "手机号", "省", "市", "区", "详细地址", "SKU编码", "数量", "单价",
-           "付款时间"],
-    "en": ["external_id", "buyer_name", "buyer_phone", "province", "city", "district",
-           "address_detail", "sku_code", "quantity", "unit_price", "paid_at"],
-}
-TEMPLATE_EXAMPLES = [
-    ["3721456789012345678", "张三", "13912345678", "浙江省", "杭州市", "西湖区",
-     "文三路 90 号 1 幢 101 室", "TEE-001-RED-M", "2", "59.00", "2026-03-01 14:30:00"],
-    ["3721456789012345678", "", "", "", "", "", "", "MUG-001", "1", "29.90", ""],
-]
+def _out(row: Row) -> list[RowErrorOut]:
+    return [RowErrorOut.of(error) for error in row.errors]
 
 
-def template_csv(lang: str = "zh") -> bytes:
-    """A CSV to fill in, UTF-8 with BOM so Excel in China opens it correctly."""
-    lines = [",".join(TEMPLATE_HEADERS[lang])] + [",".join(row) for row in TEMPLATE_EXAMPLES]
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
-
-
-def template_xlsx(lang: str = "zh") -> bytes:
-    """The same as a workbook; order numbers and phones are text cells (Excel keeps digits)."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "orders"
-    sheet.append(TEMPLATE_HEADERS[lang])
-    for example in TEMPLATE_EXAMPLES:
-        sheet.append(example)
-    for column in ("A", "C", "H"):
-        for cell in sheet[column]:
-            cell.number_format = "@"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+ORDERS: Importer[Checked, FileResult] = Importer(
+    name="orders",
+    layout=LAYOUT,
+    template=Template(
+        columns=("external_id", "buyer_name", "buyer_phone", "province", "city", "district",
+                 "address_detail", "sku_code", "quantity", "unit_price", "paid_at"),
+        titles={"zh": "订单", "en": "orders"},
+        examples=(
+            ("3721456789012345678", "张三", "13912345678", "浙江省", "杭州市", "西湖区",
+             "文三路 90 号 1 幢 101 室", "TEE-001-RED-M", "2", "59.00", "2026-03-01 14:30:00"),
+            ("3721456789012345678", "", "", "", "", "", "", "MUG-001", "1", "29.90", ""),
+        ),
+    ),
+    check=check,
+    apply=apply,
+    messages=MESSAGES,
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,6 +57,7 @@ class UploadRowError(BaseModel):
                                            "or quantity; null for the row as a whole")
     reason: str
     code: str
+    params: dict[str, Any] | None = Field(default=None, description="The values in the reason")
 
 
 class UploadRow(BaseModel):

@@ -1,7 +1,7 @@
 """Keep the console's .po catalogs in step with the templates and code.
 
-`python -m daifa.web.catalogs` extracts every message id from the templates and the console's
-Python files and merges them into each locale's messages.po (keeping the translations there).
+`python -m daifa.web.catalogs` extracts every message id from the templates, the console's
+Python files and the spreadsheet declarations (their columns and row-error templates) and merges them into each locale's messages.po (keeping the translations there).
 It then lists the zh_CN messages still untranslated. There is no compile step: the app reads the
 .po files at start-up (see i18n.py).
 """
@@ -18,13 +18,17 @@ from babel.messages.pofile import read_po, write_po
 
 from daifa.web.i18n import LOCALES, TRANSLATIONS_DIR
 
-WEB_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).parent.parent
 METHOD_MAP = [
-    ("**/templates/**.html", "jinja2"),
-    ("**.py", "python"),
+    ("web/**/templates/**.html", "jinja2"),
+    ("web/**.py", "python"),
+    ("sheets/**.py", "python"),
+    ("catalog/import_rows.py", "python"),
+    ("orders/file_rows.py", "python"),
+    ("shipping/sheet_layout.py", "python"),
 ]
 OPTIONS = {
-    "**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"},
+    "web/**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"},
 }
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 REQUIRED = "zh_CN"  # every message must be translated into the default locale
@@ -34,7 +38,7 @@ STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # keeps the headers still betwee
 def extract() -> Catalog:
     template = Catalog(project="daifa", creation_date=STABLE_DATE, fuzzy=False)
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        WEB_DIR, METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS,
+        PACKAGE_DIR, METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS,
     ):
         template.add(message, locations=[(filename, lineno)])
     return template

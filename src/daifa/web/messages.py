@@ -62,11 +62,15 @@ MESSAGES: dict[str, str] = {
     "SUPPLIER_SKU_NOT_FOUND": N_("That supplier has no active SKU with this code; check the "
                                  "code in its product list."),
     "DUPLICATE_SOURCE": N_("A SKU has at most one source per supplier."),
-    "UNREADABLE_FILE": N_("The file could not be read. Save it as .xlsx, or as CSV (UTF-8 or "
-                          "the GBK/GB18030 that Excel writes), and upload it again."),
-    "MISSING_COLUMNS": N_("The file lacks required columns: %(missing)s. Start from the "
-                          "template."),
-    "FILE_TOO_LARGE": N_("The file is too large (at most 10 MB); split it into several."),
+    "UNREADABLE_FILE": N_("This file cannot be read: save it in Excel or WPS as .xlsx, or as "
+                          "CSV (UTF-8, UTF-16 or the GB18030 that Excel writes), and upload it "
+                          "again."),
+    "FILE_TOO_LARGE": N_("The file is too large (at most %(limit)s MB); split it into several."),
+    "SHEET_EMPTY": N_("The file has no rows to import."),
+    "SHEET_HEADER_INVALID": N_("The first row must name the file's columns. Missing: "
+                               "%(missing)s. Start from the template."),
+    "SHEET_TOO_LARGE": N_("Too many rows in one file; split it and upload the parts one after "
+                          "another."),
     # dispatch settings and rules
     "DEFAULT_SUPPLIER_REQUIRED": N_("This needs a default supplier: whole-store mode sends "
                                     "every line to it, and so does the fallback."),
@@ -104,14 +108,6 @@ MESSAGES: dict[str, str] = {
     "TRACKING_NO_IN_USE": N_("This carrier's tracking number is already used by another "
                              "dispatch order."),
     "SHIPMENT_NOT_FOUND": N_("No such parcel on this dispatch order."),
-    "UNSUPPORTED_FILE": N_("This file cannot be read: save it in Excel or WPS as .xlsx, or as "
-                           "CSV (UTF-8 or GB18030), and upload it again."),
-    "SHEET_EMPTY": N_("The file has no rows to ship."),
-    "SHEET_HEADER_INVALID": N_("The first row must name the columns 代发单号 (dispatch_order_no), "
-                               "快递公司 (carrier) and 快递单号 (tracking_no); SKU编码 and 数量 "
-                               "only together. Missing: %(missing)s. Start from the template."),
-    "SHEET_TOO_LARGE": N_("Too many rows in one file; split it and upload the parts one after "
-                          "another."),
     "SHOP_NOT_FOUND": N_("No such shop."),
     "NOT_FOUND": N_("Not found."),
     "FORBIDDEN": N_("You are not allowed to do that."),
