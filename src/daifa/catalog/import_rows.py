@@ -16,7 +16,7 @@ from daifa.catalog.schemas import CODE_PATTERN
 from daifa.sheets import cells
 from daifa.sheets.messages import N_, RowError, row_error
 from daifa.sheets.read import Cell
-from daifa.sheets.table import Column, Layout, Sheet
+from daifa.sheets.table import Column, Layout, Sheet, filled
 
 LAYOUT = Layout(
     columns=(
@@ -58,7 +58,7 @@ class Row:
     handling_hours: int | None = None
     errors: list[RowError] = field(default_factory=list)
 
-    def fail(self, column: str | None, code: str, **params: object) -> None:
+    def fail(self, column: str | None, code: str, /, **params: object) -> None:
         self.errors.append(row_error(self.number, column, code, MESSAGES, **params))
 
 
@@ -94,7 +94,7 @@ class _Cells:
 
     def count(self, name: str, high: int) -> int | None:
         value = self.raw(name)
-        if not cells.filled(value):
+        if not filled(value):
             return None
         try:
             return cells.whole(value, 0, high)
@@ -104,7 +104,7 @@ class _Cells:
 
 
 def _price(found: _Cells) -> int | None:
-    if cells.filled(found.raw("supply_price_fen")):
+    if filled(found.raw("supply_price_fen")):
         try:
             return cells.whole(found.raw("supply_price_fen"), 0, 10**12, "INVALID_FEN")
         except cells.CellError:

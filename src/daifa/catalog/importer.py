@@ -12,7 +12,7 @@ from daifa.catalog.schemas import ImportResult
 from daifa.sheets.importer import Importer
 from daifa.sheets.write import Template
 
-PRODUCTS: Importer[Row, ImportResult] = Importer(
+PRODUCTS: Importer[list[Row], ImportResult] = Importer(
     name="products",
     layout=LAYOUT,
     template=Template(

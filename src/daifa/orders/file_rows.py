@@ -78,7 +78,7 @@ class Row:
     def external_id(self) -> str:
         return self.cells.get("external_id", "")
 
-    def fail(self, column: str | None, code: str, **params: object) -> None:
+    def fail(self, column: str | None, code: str, /, **params: object) -> None:
         self.errors.append(row_error(self.number, column, code, MESSAGES, **params))
 
     def failed(self, column: str) -> bool:

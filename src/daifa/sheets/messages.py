@@ -57,8 +57,8 @@ class RowError:
         return out
 
 
-def row_error(row: int, column: str | None, code: str, messages: Mapping[str, str] = MESSAGES,
-              **params: Any) -> RowError:
+def row_error(number: int, column: str | None, code: str,
+              messages: Mapping[str, str] = MESSAGES, /, **params: Any) -> RowError:
     """A row error whose template is the code's entry in `messages` (or the shared ones)."""
     template = messages.get(code) or MESSAGES[code]
-    return RowError(row, column, code, template, params)
+    return RowError(number, column, code, template, params)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from daifa.shipping.carriers import CARRIERS
 from daifa.sheets.messages import N_
 from daifa.sheets.table import Column, Layout
 from daifa.sheets.write import Template
+from daifa.shipping.carriers import CARRIERS
 
 LAYOUT = Layout(
     columns=(

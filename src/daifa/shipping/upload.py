@@ -21,20 +21,18 @@ hold waits, and what was checked is what gets written.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from daifa.context import Ctx
 from daifa.errors import Conflict
+from daifa.sheets.importer import Importer, collector_paused
+from daifa.sheets.messages import RowError, row_error
 from daifa.shipping import upload_db as db
 from daifa.shipping.sheet_layout import LAYOUT, MESSAGES, STATUSES, TEMPLATE
 from daifa.shipping.sheets import ShipmentRow, check
 from daifa.shipping.upload_state import Line, Order, Parcel
-from daifa.sheets.importer import Importer
-from daifa.sheets.messages import RowError, row_error
 from daifa.suppliers.models import Supplier
 
 Progress = Callable[[int], None]
@@ -96,29 +94,15 @@ class _Refused(Exception):
 def upload(ctx: Ctx, supplier: Supplier, data: bytes, filename: str | None = None, *,
            dry_run: bool = False, progress: Progress | None = None) -> Outcome:
     """Read and check the file (422 for the file as a whole) and ship its good rows."""
-    with _collector_paused():
+    with collector_paused():
         return SHIPMENTS.run(ctx, supplier, data, filename, dry_run=dry_run, progress=progress)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hundreds of thousands of small objects live until the upload ends; the cycle collector
-    would walk them again and again (a third of the time). Reference counting still frees
-    everything as usual; the collector resumes afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], *,
               dry_run: bool = False, progress: Progress | None = None) -> Outcome:
     """Check parsed rows against the database and ship the good ones (`progress(n)` is
     called as rows are checked)."""
-    with _collector_paused():
+    with collector_paused():
         return _ship_rows(ctx, supplier, rows, dry_run, progress)
 
 

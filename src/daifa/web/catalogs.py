@@ -1,9 +1,10 @@
 """Keep the console's .po catalogs in step with the templates and code.
 
 `python -m daifa.web.catalogs` extracts every message id from the templates, the console's
-Python files and the spreadsheet declarations (their columns and row-error templates) and merges them into each locale's messages.po (keeping the translations there).
-It then lists the zh_CN messages still untranslated. There is no compile step: the app reads the
-.po files at start-up (see i18n.py).
+Python files and the spreadsheet declarations (their columns and row-error templates) and
+merges them into each locale's messages.po (keeping the translations there). It then lists
+the zh_CN messages still untranslated. There is no compile step: the app reads the .po files at
+start-up (see i18n.py).
 """
 
 from __future__ import annotations

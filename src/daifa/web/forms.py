@@ -16,7 +16,6 @@ from daifa.errors import ValidationFailed
 from daifa.kit.pagination import BadCursor, decode_cursor
 
 
-
 def cursor_key(raw: str) -> int | None:
     """A cursor from a console link; one the console never gave out means the first page."""
     try:

@@ -90,8 +90,8 @@ def import_template(format: Literal["csv", "xlsx"] = "csv",
     if format == "xlsx":
         return Response(importer.PRODUCTS.template_xlsx(lang), media_type=XLSX, headers={
             "Content-Disposition": 'attachment; filename="products-template.xlsx"'})
-    return Response(importer.PRODUCTS.template_csv(lang), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="products-template.csv"'})
+    return Response(importer.PRODUCTS.template_csv(lang), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="products-template.csv"'})
 
 
 @router.get(SUPPLY + "/{spu_code}", response_model=SupplyProductOut)

@@ -12,6 +12,7 @@ from daifa.api.deps import Call, reader, writer
 from daifa.api.idempotency import JSON
 from daifa.dispatch import recipient, workqueue
 from daifa.dispatch.schemas import BulkAcceptIn, BulkAcceptItem, BulkAcceptOut
+from daifa.sheets.read import read_limited
 from daifa.shipping import upload
 from daifa.shipping.schemas import (
     LabelsIn,
@@ -21,7 +22,6 @@ from daifa.shipping.schemas import (
     UploadSummary,
     WorkQueue,
 )
-from daifa.sheets.read import read_limited
 from daifa.suppliers import service as suppliers
 
 router = APIRouter(prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
@@ -47,8 +47,9 @@ def template_csv(supplier_id: str, lang: Literal["zh", "en"] = "zh",
     """The header row as CSV in UTF-8 with a BOM (Chinese Excel opens it correctly)."""
     with call.ctx() as ctx:
         suppliers.owned(ctx, supplier_id)
-    return Response(upload.SHIPMENTS.template_csv(lang), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="shipments-template.csv"'})
+    return Response(upload.SHIPMENTS.template_csv(lang), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             'attachment; filename="shipments-template.csv"'})
 
 
 @router.post("/shipments:upload", response_model=UploadOut)
