@@ -93,10 +93,16 @@ def test_errors_name_column_and_reason(client: TestClient) -> None:
     result = ok(_upload(client, owner, supplier_id, (ENGLISH + ENGLISH_ROWS).encode()))
     by_row = {r["row"]: r for r in result["rows"]}
     assert by_row[6]["errors"] == [{"column": "sku_code",
-                                    "reason": "already in row 2; each SKU once per file"}]
+                                    "reason": "already in row 2; each SKU once per file",
+                                    "code": "DUPLICATE_SKU_CODE", "params": {"row": 2}}]
     assert by_row[8]["errors"] == [{"column": "sku_code",
-                                    "reason": "belongs to product OLD of this supplier"}]
-    assert by_row[5]["errors"] == [{"column": "title", "reason": "required for a new product"}]
+                                    "reason": "belongs to product OLD of this supplier",
+                                    "code": "SKU_OF_ANOTHER_PRODUCT", "params": {"spu": "OLD"}}]
+    assert by_row[5]["errors"] == [{"column": "title", "reason": "required for a new product",
+                                    "code": "TITLE_REQUIRED", "params": {}}]
+    assert by_row[7]["errors"] == [{"column": "stock", "reason": "a whole number from 0 to "
+                                    "1000000000", "code": "INVALID_NUMBER",
+                                    "params": {"low": 0, "high": 10**9}}]
     assert (by_row[4]["spu_code"], by_row[4]["sku_code"]) == ("TEE", "TEE-XL")
 
 
@@ -155,10 +161,12 @@ def test_dry_run_changes_nothing(client: TestClient) -> None:
 def test_unusable_files_are_refused_with_a_code(client: TestClient) -> None:
     owner, supplier_id = _setup(client)
     missing = "spu_code,title,stock\nP,品,1\n".encode()
-    body = assert_problem(_upload(client, owner, supplier_id, missing), 422, "MISSING_COLUMNS")
+    body = assert_problem(_upload(client, owner, supplier_id, missing), 422,
+                          "SHEET_HEADER_INVALID")
     assert body["missing"] == ["sku_code", "supply_price_fen or supply_price"]
-    assert_problem(_upload(client, owner, supplier_id, b""), 422, "UNREADABLE_FILE")
-    assert_problem(_upload(client, owner, supplier_id, b"\xff\xfe\xff\x00garbage\xff"),
+    assert_problem(_upload(client, owner, supplier_id, b""), 422, "SHEET_EMPTY")
+    # A UTF-16 byte-order mark followed by a lone surrogate: no encoding reads it.
+    assert_problem(_upload(client, owner, supplier_id, b"\xff\xfe\x00\xd8garbage\xff"),
                    422, "UNREADABLE_FILE")
     assert_problem(_upload(client, owner, supplier_id, b"\xd0\xcf\x11\xe0rest", name="a.xls"),
                    422, "UNREADABLE_FILE")

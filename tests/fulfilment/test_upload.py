@@ -171,7 +171,7 @@ def test_whole_file_problems_are_422(client: TestClient) -> None:
     assert_problem(upload(client, r, b"a,b\n1,2\n", "a.csv"), 422,
                    "SHEET_HEADER_INVALID")
     assert_problem(upload(client, r, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "a.xls"), 422,
-                   "UNSUPPORTED_FILE")
+                   "UNREADABLE_FILE")
 
 
 def test_templates(client: TestClient) -> None:

@@ -91,7 +91,7 @@ def test_xlsx_with_numbers_in_cells(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("content", "code"), [
-    (b"a,b\n1,2\n", "MISSING_COLUMNS"),
+    (b"a,b\n1,2\n", "SHEET_HEADER_INVALID"),
     (b"\xd0\xcf\x11\xe0rest-of-an-xls", "UNREADABLE_FILE"),
 ])
 def test_unusable_file_is_422(client: TestClient, content: bytes, code: str) -> None:

@@ -18,7 +18,7 @@ from daifa.sheets.errors import FileTooLarge, SheetEmpty, UnreadableFile
 Cell = object  # str from CSV; str, float, bool, date, datetime or time from a workbook
 FileType = Literal["csv", "xlsx", "xls"]
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # a Compound File: .xls, .et
 ZIP_MAGIC = b"PK\x03\x04"
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")

@@ -80,10 +80,7 @@ class SheetWords:
 def read_upload(upload: UploadFile | None, limit: int) -> bytes:
     if upload is None or not upload.filename:
         raise UnreadableFile("choose a file to upload")
-    content = read_limited(upload.file, limit)
-    if not content:
-        raise UnreadableFile("the file is empty")
-    return content
+    return read_limited(upload.file, limit)
 
 
 def pack(content: bytes) -> list[str]:
