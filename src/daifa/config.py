@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     tracking_sandbox_minutes: list[int] = Field(default_factory=lambda: [30, 30, 120, 60],
                                                 min_length=4, max_length=4)
 
+    # Spreadsheet uploads (products, orders, shipments): rows per file, blank ones included,
+    # and bytes per upload.
+    sheet_max_rows: int = Field(default=200_000, ge=1)
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+
     def resolved_secret_key(self) -> str:
         """The configured secret, else one generated into var/ on first run and reused after."""
         if self.secret_key:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
+from fastapi.testclient import TestClient
 
 PROBLEM = "application/problem+json"
 
@@ -34,3 +37,15 @@ def same_problem(first: httpx.Response, second: httpx.Response) -> bool:
 def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json()
+
+
+@contextmanager
+def changed_settings(client: TestClient, **changes: Any) -> Iterator[None]:
+    """The app's settings with some values changed for the duration (e.g. upload limits)."""
+    hub = client.app.state.hub  # type: ignore[attr-defined]
+    before = hub.settings
+    hub.settings = before.model_copy(update=changes)
+    try:
+        yield
+    finally:
+        hub.settings = before

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from tests import factories as f
-from tests.api.support import assert_problem, ok
+from tests.api.support import assert_problem, changed_settings, ok
 from tests.catalog.helpers import supply_product
 
 ENGLISH = "spu_code,title,sku_code,supply_price_fen,stock,ship_from_region\n"
@@ -93,10 +93,16 @@ def test_errors_name_column_and_reason(client: TestClient) -> None:
     result = ok(_upload(client, owner, supplier_id, (ENGLISH + ENGLISH_ROWS).encode()))
     by_row = {r["row"]: r for r in result["rows"]}
     assert by_row[6]["errors"] == [{"column": "sku_code",
-                                    "reason": "already in row 2; each SKU once per file"}]
+                                    "reason": "already in row 2; each SKU once per file",
+                                    "code": "DUPLICATE_SKU_CODE", "params": {"row": 2}}]
     assert by_row[8]["errors"] == [{"column": "sku_code",
-                                    "reason": "belongs to product OLD of this supplier"}]
-    assert by_row[5]["errors"] == [{"column": "title", "reason": "required for a new product"}]
+                                    "reason": "belongs to product OLD of this supplier",
+                                    "code": "SKU_OF_ANOTHER_PRODUCT", "params": {"spu": "OLD"}}]
+    assert by_row[5]["errors"] == [{"column": "title", "reason": "required for a new product",
+                                    "code": "TITLE_REQUIRED", "params": {}}]
+    assert by_row[7]["errors"] == [{"column": "stock", "reason": "a whole number from 0 to "
+                                    "1000000000", "code": "INVALID_NUMBER",
+                                    "params": {"low": 0, "high": 10**9}}]
     assert (by_row[4]["spu_code"], by_row[4]["sku_code"]) == ("TEE", "TEE-XL")
 
 
@@ -155,10 +161,12 @@ def test_dry_run_changes_nothing(client: TestClient) -> None:
 def test_unusable_files_are_refused_with_a_code(client: TestClient) -> None:
     owner, supplier_id = _setup(client)
     missing = "spu_code,title,stock\nP,品,1\n".encode()
-    body = assert_problem(_upload(client, owner, supplier_id, missing), 422, "MISSING_COLUMNS")
+    body = assert_problem(_upload(client, owner, supplier_id, missing), 422,
+                          "SHEET_HEADER_INVALID")
     assert body["missing"] == ["sku_code", "supply_price_fen or supply_price"]
-    assert_problem(_upload(client, owner, supplier_id, b""), 422, "UNREADABLE_FILE")
-    assert_problem(_upload(client, owner, supplier_id, b"\xff\xfe\xff\x00garbage\xff"),
+    assert_problem(_upload(client, owner, supplier_id, b""), 422, "SHEET_EMPTY")
+    # A UTF-16 byte-order mark followed by a lone surrogate: no encoding reads it.
+    assert_problem(_upload(client, owner, supplier_id, b"\xff\xfe\x00\xd8garbage\xff"),
                    422, "UNREADABLE_FILE")
     assert_problem(_upload(client, owner, supplier_id, b"\xd0\xcf\x11\xe0rest", name="a.xls"),
                    422, "UNREADABLE_FILE")
@@ -192,3 +200,36 @@ def test_the_template_imports_as_it_is(client: TestClient, fmt: str, lang: str) 
                             headers=owner.headers))
     assert product["skus"][0]["supply_price_fen"] == 1990
     assert product["skus"][0]["spec"] == "红色/M"
+
+
+def test_utf16_text_and_ids_excel_rounded_are_refused_per_row(client: TestClient) -> None:
+    owner, supplier_id = _setup(client)
+    content = ("\ufeff" + CHINESE.replace(",", "\t") + "P1\t品\t1.23457E+18\t1\t1\t\n"
+               "P1\t品\t6901234567890123\t2\t1\t\n").encode("utf-16-le")
+    result = ok(_upload(client, owner, supplier_id, content, name="products.txt"))
+    assert _outcome(result) == [(2, "error", ["sku_code"]), (3, "created", [])]
+    assert result["rows"][0]["errors"][0]["code"] == "ID_NOT_TEXT"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["商品编码", "商品名称", "SKU编码", "供货价"])
+    sheet.append([1234567890123456789, "品", "A-1", 1])
+    sheet.append(["P2", "品", 69012345678.5, 1])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = ok(_upload(client, owner, supplier_id, buffer.getvalue(), name="p.xlsx"))
+    assert [(r["row"], [(e["column"], e["code"]) for e in r["errors"]])
+            for r in result["rows"]] == [(2, [("spu_code", "ID_NOT_TEXT")]),
+                                         (3, [("sku_code", "ID_NOT_TEXT")])]
+
+
+def test_limits_come_from_the_settings(client: TestClient) -> None:
+    owner, supplier_id = _setup(client)
+    content = (ENGLISH + ENGLISH_ROWS).encode()
+    with changed_settings(client, sheet_max_rows=7):
+        body = assert_problem(_upload(client, owner, supplier_id, content), 422,
+                              "SHEET_TOO_LARGE")
+        assert "7 rows" in body["detail"]
+    with changed_settings(client, upload_max_bytes=len(content) - 1):
+        assert_problem(_upload(client, owner, supplier_id, content), 413, "FILE_TOO_LARGE")
+    assert ok(_upload(client, owner, supplier_id, content, dry_run="true"))["dry_run"]

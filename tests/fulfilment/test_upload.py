@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.support import assert_problem, ok
+from tests.api.support import assert_problem, changed_settings, ok
 from tests.fulfilment.helpers import Routed, act, routed, ship
 
 HEADER = ["代发单号", "快递公司", "快递单号", "SKU编码", "数量"]
@@ -171,7 +171,7 @@ def test_whole_file_problems_are_422(client: TestClient) -> None:
     assert_problem(upload(client, r, b"a,b\n1,2\n", "a.csv"), 422,
                    "SHEET_HEADER_INVALID")
     assert_problem(upload(client, r, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "a.xls"), 422,
-                   "UNSUPPORTED_FILE")
+                   "UNREADABLE_FILE")
 
 
 def test_templates(client: TestClient) -> None:
@@ -196,3 +196,19 @@ def test_upload_rows_never_tell_a_supplier_about_other_suppliers(client: TestCli
     row = result.json()["rows"][7]
     assert row["errors"] == [{"column": "dispatch_order_no", "code": "DISPATCH_ORDER_NOT_FOUND",
                               "reason": "No dispatch order of yours has this number"}]
+
+
+def test_utf16_and_rounded_ids_and_limits_from_the_settings(client: TestClient) -> None:
+    r = routed(client)
+    no = r.accepted("U-16")["dispatch_order_no"]
+    rows = [[no, "顺丰", "SF1234567890123", "", ""],
+            ["3.72146E+18", "SF", "SF1234567890124", "", ""]]
+    result = ok(upload(client, r, csv_bytes(rows, "utf-16"), "发货.txt", dry_run=True))
+    assert statuses(result) == [(2, "ready", []),
+                                (3, "error", [("dispatch_order_no", "ID_NOT_TEXT")])]
+    with changed_settings(client, sheet_max_rows=1):
+        assert_problem(upload(client, r, csv_bytes(rows, "utf-8"), "a.csv"), 422,
+                       "SHEET_TOO_LARGE")
+    with changed_settings(client, upload_max_bytes=1024):
+        assert_problem(upload(client, r, csv_bytes(rows, "utf-8") + b" " * 1024, "a.csv"), 413,
+                       "FILE_TOO_LARGE")

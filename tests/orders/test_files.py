@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from daifa.cli.main import app
-from tests.api.support import assert_problem, ok
+from tests.api.support import assert_problem, changed_settings, ok
 from tests.orders.helpers import World, world
 
 HEADER = "订单号,收货人,手机号,省,市,区,详细地址,SKU编码,数量,单价,支付时间\n"
@@ -91,7 +91,7 @@ def test_xlsx_with_numbers_in_cells(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("content", "code"), [
-    (b"a,b\n1,2\n", "MISSING_COLUMNS"),
+    (b"a,b\n1,2\n", "SHEET_HEADER_INVALID"),
     (b"\xd0\xcf\x11\xe0rest-of-an-xls", "UNREADABLE_FILE"),
 ])
 def test_unusable_file_is_422(client: TestClient, content: bytes, code: str) -> None:
@@ -140,3 +140,32 @@ def test_cli_import_of_an_unknown_shop_fails_cleanly(client: TestClient, cli_env
     result = CliRunner().invoke(app, ["orders", "import", str(path), "--shop", "SH1000000001"])
     assert result.exit_code == 4, result.output
     assert "SHOP_NOT_FOUND" in result.output
+
+
+def test_utf16_files_and_ids_excel_rounded_are_refused(client: TestClient) -> None:
+    w = routed(client)
+    result = ok(upload(w, CSV.replace(",", "\t").replace('"¥1\t234.50"', "1234.50")
+                       .encode("utf-16"), "orders.txt", dry_run="true"))
+    assert result["summary"] == {"orders_created": 3, "orders_existing": 0, "orders_error": 2,
+                                 "rows": 7}
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["订单号", "收货人", "手机号", "省", "市", "区", "详细地址", "SKU编码", "数量",
+                  "单价"])
+    sheet.append([3.72145678901234e18, "张三", 13912345678, "浙江省", "杭州市", "西湖区", "路",
+                  "TEE-RED", 1, 59])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = ok(upload(w, buffer.getvalue(), "orders.xlsx", dry_run="true"))
+    (row,) = result["rows"]
+    assert (row["status"], [(e["column"], e["code"]) for e in row["errors"]]) == (
+        "error", [("external_id", "ID_NOT_TEXT")])
+
+
+def test_order_file_limits_come_from_the_settings(client: TestClient) -> None:
+    w = routed(client)
+    with changed_settings(client, sheet_max_rows=6):
+        assert_problem(upload(w, CSV.encode()), 422, "SHEET_TOO_LARGE")
+    with changed_settings(client, upload_max_bytes=1024):
+        assert_problem(upload(w, CSV.encode() + b" " * 1024), 413, "FILE_TOO_LARGE")

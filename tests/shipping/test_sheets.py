@@ -9,15 +9,11 @@ from collections.abc import Sequence
 import openpyxl
 import pytest
 
-from daifa.shipping.errors import SheetEmpty, SheetHeaderInvalid, SheetTooLarge, UnsupportedFile
-from daifa.shipping.sheets import (
-    ParsedSheet,
-    RowError,
-    ShipmentRow,
-    parse_shipments,
-    template_csv,
-    template_xlsx,
-)
+from daifa.sheets.errors import SheetEmpty, SheetHeaderInvalid, SheetTooLarge, UnreadableFile
+from daifa.shipping.sheets import ParsedSheet, ShipmentRow, parse_shipments
+from daifa.shipping.upload import SHIPMENTS
+
+template_csv, template_xlsx = SHIPMENTS.template_csv, SHIPMENTS.template_xlsx
 
 EN = "dispatch_order_no,carrier,tracking_no,sku_code,quantity"
 ZH = "代发单号,快递公司,快递单号,SKU编码,数量"
@@ -186,7 +182,9 @@ def test_duplicate_rows_are_flagged_after_the_first() -> None:
     assert errors_of(sheet) == [(3, None, "DUPLICATE_ROW"),
                                 (5, "tracking_no", "TRACKING_NO_REUSED"),
                                 (6, None, "DUPLICATE_ROW")]
-    assert sheet.rows[1].errors == [RowError(None, "Repeats row 2", "DUPLICATE_ROW")]
+    (error,) = sheet.rows[1].errors
+    assert (error.row, error.column, error.code, error.reason, error.params) == (
+        3, None, "DUPLICATE_ROW", "Repeats row 2", {"row": 2})
     assert "DO1" in sheet.rows[3].errors[0].reason and "Row 2" in sheet.rows[3].errors[0].reason
     assert sheet.rows[2].ok  # another SKU in the same parcel
 
@@ -200,7 +198,7 @@ def test_xlsx_with_text_and_numeric_cells() -> None:
     rows: list[list[object]] = [
         ["代发单号", "快递公司", "快递单号", "SKU编码", "数量"],
         ["DO1", "顺丰", "SF1234567890123", "A", 1],
-        ["#INT:1234567890123456789", "中通", 73123456789012, 6901234567890, 2.0],  # exact ints
+        ["DO2", "中通", 73123456789012, 6901234567890, 2.0],  # exact ints under 16 digits
         [1.23456789012346e18, "SF", "SF1234567890124", None, None],  # Excel's rounded float
         ["DO4", "SF", 7.3123456789012e13, None, None],  # integral float under 15 digits
         ["DO5", "SF", "SF1234567890125", "B", 1.5],
@@ -208,13 +206,11 @@ def test_xlsx_with_text_and_numeric_cells() -> None:
         ["DO7", True, "SF1234567890126", None, None],
     ]
     data = xlsx_bytes(rows)
-    assert b"<v>1234567890123456789</v>" in zipfile.ZipFile(io.BytesIO(data)).read(
-        "xl/worksheets/sheet1.xml")
     sheet = parse_shipments(data, "发货.xlsx")
     assert (sheet.file_type, sheet.encoding) == ("xlsx", None)
     assert [r for r in sheet.rows if r.ok] == [
         ShipmentRow(2, "DO1", "SF", "SF1234567890123", "A", 1),
-        ShipmentRow(3, "1234567890123456789", "ZTO", "73123456789012", "6901234567890", 2),
+        ShipmentRow(3, "DO2", "ZTO", "73123456789012", "6901234567890", 2),
         ShipmentRow(5, "DO4", "SF", "73123456789012", None, None,
                     warnings=sheet.rows[3].warnings),
     ]
@@ -289,9 +285,9 @@ def test_a_column_named_twice_is_refused() -> None:
 ])
 def test_unsupported_files_are_refused_with_advice(data: bytes, filename: str | None,
                                                    hint: str) -> None:
-    with pytest.raises(UnsupportedFile) as caught:
+    with pytest.raises(UnreadableFile) as caught:
         parse_shipments(data, filename)
-    assert (caught.value.code, caught.value.status) == ("UNSUPPORTED_FILE", 422)
+    assert (caught.value.code, caught.value.status) == ("UNREADABLE_FILE", 422)
     assert hint in caught.value.detail and ".xlsx" in caught.value.detail
 
 
@@ -352,3 +348,14 @@ def test_one_hundred_thousand_rows_parse_well_under_two_seconds() -> None:
           f"({100_000 / best:,.0f} rows/s)")
     assert len(sheet.rows) == 100_000 and all(row.ok for row in sheet.rows)
     assert best < 2.0
+
+
+def test_an_exact_integer_of_more_than_fifteen_digits_is_refused_like_a_rounded_one() -> None:
+    """Excel keeps 15 digits: a 19-digit number cell is not an ID to trust, even when the file
+    holds it exactly (the next save in Excel rounds it)."""
+    data = xlsx_bytes([["代发单号", "快递公司", "快递单号"],
+                       ["#INT:1234567890123456789", "中通", "73123456789012"]])
+    assert b"<v>1234567890123456789</v>" in zipfile.ZipFile(io.BytesIO(data)).read(
+        "xl/worksheets/sheet1.xml")
+    assert errors_of(parse_shipments(data, "发货.xlsx")) == [(2, "dispatch_order_no",
+                                                             "ID_NOT_TEXT")]

@@ -20,11 +20,6 @@ from daifa.shipping.carriers import BY_CODE, CARRIERS, shape_warnings
 from daifa.web.i18n import load_all
 
 SRC = Path(daifa.__file__).parent
-# Spreadsheet readers still raise with an English sentence; they are being rewritten as coded
-# row errors. Nowhere else may a raising site pass a sentence instead of params.
-SENTENCES_ALLOWED = {"catalog/sheets.py", "catalog/importer.py", "orders/files.py",
-                     "shipping/sheets.py", "shipping/sheet_files.py", "shipping/upload.py",
-                     "shipping/upload_db.py"}
 WARNINGS = {"TRACKING_NO_SHAPE"}
 
 
@@ -110,9 +105,8 @@ def test_every_code_given_at_a_raising_site_has_a_template() -> None:
     assert sorted({site.code for site in SITES if site.code not in CATALOG}) == []
 
 
-def test_only_the_spreadsheet_readers_still_raise_with_a_sentence() -> None:
-    assert [s.where for s in SITES if s.sentence
-            and s.where.split(":")[0] not in SENTENCES_ALLOWED] == []
+def test_no_raising_site_passes_a_sentence_instead_of_params() -> None:
+    assert [s.where for s in SITES if s.sentence] == []
 
 
 def test_every_raising_site_passes_the_params_its_template_names() -> None:
@@ -178,5 +172,6 @@ def test_a_forgotten_param_never_fails_the_request() -> None:
 
 
 def test_list_params_read_as_a_list() -> None:
-    assert render("MISSING_COLUMNS", {"missing": ["carrier", "tracking_no"]}) == (
-        "The file lacks required columns: carrier, tracking_no. Start from the template.")
+    assert render("SHEET_HEADER_INVALID", {"missing": ["carrier", "tracking_no"]}) == (
+        "The first row must name the file's columns. Missing: carrier, tracking_no. Start from "
+        "the template.")

@@ -153,8 +153,10 @@ def _upload(console: Visitor, path: str, name: str, content: bytes) -> httpx.Res
 def _commit(console: Visitor, path: str, preview: httpx.Response) -> httpx.Response:
     chunks = re.findall(r'name="content" value="([^"]*)"', preview.text)
     assert chunks, "the preview carries the file"
+    filename = re.search(r'name="filename" value="([^"]*)"', preview.text)
+    assert filename, "the preview carries the file's name"
     return console.client.post(path, data={"csrf": console.csrf(), "content": chunks,
-                                           "filename": "p.csv"})
+                                           "filename": filename.group(1)})
 
 
 IMPORT_CSV = ("商品编码,商品名称,SKU编码,供货价,库存,发货地,规格\n"
@@ -203,8 +205,8 @@ def test_importing_an_xlsx_in_english(seller: Setup, api: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("content", "code"), [
-    (b"a,b\n1,2\n", "MISSING_COLUMNS"),
-    (b"", "UNREADABLE_FILE"),
+    (b"a,b\n1,2\n", "SHEET_HEADER_INVALID"),
+    (b"", "SHEET_EMPTY"),
     (b"\xd0\xcf\x11\xe0old-xls", "UNREADABLE_FILE"),
 ])
 def test_an_unusable_file_is_explained(seller: Setup, content: bytes, code: str) -> None:

@@ -500,7 +500,7 @@ def test_upload_whole_file_errors(supplier: Setup) -> None:
     header = _preview(console, w, "订单号,备注\nX,Y\n".encode())
     assert 'data-testid="upload-code">SHEET_HEADER_INVALID<' in header.text
     xls = _preview(console, w, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.xls")
-    assert 'data-testid="upload-code">UNSUPPORTED_FILE<' in xls.text
+    assert 'data-testid="upload-code">UNREADABLE_FILE<' in xls.text
     empty = _preview(console, w, "代发单号,快递公司,快递单号\n".encode())
     assert 'data-testid="upload-code">SHEET_EMPTY<' in empty.text
     broken = console.submit(_upload_url(w) + "/commit", {"content": "!!", "filename": "x.csv"},

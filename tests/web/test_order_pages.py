@@ -223,8 +223,8 @@ def test_the_order_file_template(shop: Setup, fmt: str, media: str, start: bytes
 def test_an_unusable_order_file_is_explained(shop: Setup) -> None:
     w, console = shop
     page = _upload(console, f"/shops/{w.shop_id}/order-upload", b"a,b\n1,2\n")
-    assert 'data-testid="upload-code">MISSING_COLUMNS<' in page.text
-    assert "文件缺少必需的列：external_id, buyer_name" in text_of(page)
+    assert 'data-testid="upload-code">SHEET_HEADER_INVALID<' in page.text
+    assert "缺少：external_id, buyer_name" in text_of(page)
     page = console.client.post(f"/shops/{w.shop_id}/order-upload",
                                data={"csrf": console.csrf()})
     assert 'data-testid="upload-code">UNREADABLE_FILE<' in page.text

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from daifa.errors import Conflict, DaifaError, NotFound, ValidationFailed
+from daifa.errors import Conflict, NotFound, ValidationFailed
 
 
 class ProductExists(Conflict):
@@ -46,19 +46,3 @@ class SupplierSkuNotFound(ValidationFailed):
 class DuplicateSource(ValidationFailed):
     code = "DUPLICATE_SOURCE"
     title = "A shop SKU has at most one source per supplier"
-
-
-class UnreadableFile(ValidationFailed):
-    code = "UNREADABLE_FILE"
-    title = "The file could not be read as CSV or XLSX"
-
-
-class MissingColumns(ValidationFailed):
-    code = "MISSING_COLUMNS"
-    title = "The file lacks required columns"
-
-
-class FileTooLarge(DaifaError):
-    code = "FILE_TOO_LARGE"
-    status = 413
-    title = "The file is too large"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from daifa.catalog.rules import MatchKind
+from daifa.sheets.importer import RowErrorOut
 
 # Codes travel in URL paths, so no slashes, whitespace or URL-special characters.
 CODE_PATTERN = r"^[^\s/\\?#%]+$"
@@ -177,17 +178,12 @@ class MappingSuggestionList(BaseModel):
 RowStatus = Literal["created", "updated", "unchanged", "error"]
 
 
-class RowError(BaseModel):
-    column: str
-    reason: str
-
-
 class ImportRow(BaseModel):
     row: int = Field(description="The row number in the file; the header is row 1")
     spu_code: str
     sku_code: str
     status: RowStatus
-    errors: list[RowError] = Field(default_factory=list)
+    errors: list[RowErrorOut] = Field(default_factory=list)
 
 
 class ImportSummary(BaseModel):
@@ -201,3 +197,14 @@ class ImportResult(BaseModel):
     dry_run: bool
     summary: ImportSummary
     rows: list[ImportRow]
+
+    def rejected(self) -> list[tuple[int, str, list[RowErrorOut]]]:
+        return [(row.row, row.sku_code, row.errors) for row in self.rows if row.errors]
+
+    def summary_line(self) -> str:
+        s = self.summary
+        return (f"{s.created} created, {s.updated} updated, {s.unchanged} unchanged, "
+                f"{s.error} rejected")
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -24,10 +24,9 @@ FULFILMENT: dict[str, str] = {
     "SUPPLIER_SKU_NOT_FOUND": N_("Supplier %(supplier_id)s has no active SKU with the code "
                                  "%(sku_code)s; check the code in its product list."),
     "DUPLICATE_SOURCE": N_("A SKU has at most one source per supplier."),
-    "UNREADABLE_FILE": N_("The file could not be read. Save it as .xlsx, or as CSV (UTF-8 or "
-                          "the GBK/GB18030 that Excel writes), and upload it again."),
-    "MISSING_COLUMNS": N_("The file lacks required columns: %(missing)s. Start from the "
-                          "template."),
+    "UNREADABLE_FILE": N_("This file cannot be read: save it in Excel or WPS as .xlsx, or as "
+                          "CSV (UTF-8, UTF-16 or the GB18030 that Excel writes), and upload it "
+                          "again."),
     "FILE_TOO_LARGE": N_("The file is too large (at most %(limit_mb)s MB); split it into "
                          "several."),
     # dispatch settings and rules
@@ -69,14 +68,12 @@ FULFILMENT: dict[str, str] = {
     "TRACKING_NO_IN_USE": N_("This carrier's tracking number is already used by another "
                              "dispatch order."),
     "SHIPMENT_NOT_FOUND": N_("No such parcel on this dispatch order."),
-    "UNSUPPORTED_FILE": N_("This file cannot be read: save it in Excel or WPS as .xlsx, or as "
-                           "CSV (UTF-8 or GB18030), and upload it again."),
-    "SHEET_EMPTY": N_("The file has no rows to ship."),
-    "SHEET_HEADER_INVALID": N_("The first row must name the columns 代发单号 (dispatch_order_no), "
-                               "快递公司 (carrier) and 快递单号 (tracking_no); SKU编码 and 数量 "
-                               "only together. Missing: %(missing)s. Start from the template."),
-    "SHEET_TOO_LARGE": N_("Too many rows in one file; split it and upload the parts one after "
-                          "another."),
+    "SHEET_EMPTY": N_("The file has no rows to import."),
+    "SHEET_HEADER_INVALID": N_("The first row must name the file's columns. Missing: "
+                               "%(missing)s. Start from the template."),
+    "SHEET_TOO_LARGE": N_("Too many rows in one file (at most %(max_rows)s); split it and upload "
+                          "the parts one after another."),
+    "SHEET_COLUMN_TWICE": N_("The column %(column)s appears twice in the first row; keep one."),
     # tracking
     "TRACKING_PROVIDER_NOT_FOUND": N_("No tracking provider %(provider)s is set up here."),
     "UNKNOWN_TRACKING_STATUS": N_("Unknown tracking status '%(given)s'; use one of: "

@@ -13,26 +13,6 @@ class InvalidTrackingNo(ValidationFailed):
     title = "Invalid tracking number"
 
 
-class UnsupportedFile(ValidationFailed):
-    code = "UNSUPPORTED_FILE"
-    title = "Unsupported file: upload .xlsx or .csv"
-
-
-class SheetEmpty(ValidationFailed):
-    code = "SHEET_EMPTY"
-    title = "The file has no rows to import"
-
-
-class SheetHeaderInvalid(ValidationFailed):
-    code = "SHEET_HEADER_INVALID"
-    title = "The first row must name the columns"
-
-
-class SheetTooLarge(ValidationFailed):
-    code = "SHEET_TOO_LARGE"
-    title = "Too many rows in one file"
-
-
 # --- shipping dispatch orders ----------------------------------------------------------------
 
 class TrackingNoInUse(Conflict):

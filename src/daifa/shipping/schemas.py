@@ -65,6 +65,7 @@ class UploadRowError(BaseModel):
                                            "or quantity; null for the row as a whole")
     reason: str
     code: str
+    params: dict[str, Any] | None = Field(default=None, description="The values in the reason")
 
 
 class UploadRow(BaseModel):

@@ -21,16 +21,18 @@ hold waits, and what was checked is what gets written.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from daifa.context import Ctx
 from daifa.errors import Conflict
+from daifa.sheets.importer import Importer, collector_paused
+from daifa.sheets.messages import RowError, row_error
 from daifa.shipping import upload_db as db
-from daifa.shipping.sheets import ShipmentRow, parse_shipments
+from daifa.shipping.sheet_layout import LAYOUT, MESSAGES, STATUSES, TEMPLATE
+from daifa.shipping.sheets import ShipmentRow, check
+from daifa.shipping.upload_state import Line, Order, Parcel
 from daifa.suppliers.models import Supplier
 
 Progress = Callable[[int], None]
@@ -39,61 +41,11 @@ STEP = 1000  # rows between progress calls
 
 
 @dataclass(slots=True)
-class Line:
-    pk: int
-    line_pk: int
-    sku_code: str
-    supplier_sku_code: str
-    quantity: int
-    shipped: int  # including what earlier rows of this upload take
-
-    @property
-    def left(self) -> int:
-        return self.quantity - self.shipped
-
-
-@dataclass(slots=True)
-class Order:
-    pk: int
-    no: str
-    order_pk: int
-    shop_pk: int
-    status: str
-    hold_reason: str | None
-    ship_by: Any  # as the database returned it (a string on SQLite)
-    late: bool
-    lines: list[Line] = field(default_factory=list)
-    parcels: list[Parcel] = field(default_factory=list)  # what this upload ships
-    # The supplier's SKU codes, then the shop's (a code may be both: the supplier's wins).
-    by_supplier_sku: dict[str, list[Line]] = field(default_factory=dict)
-    by_shop_sku: dict[str, list[Line]] = field(default_factory=dict)
-
-    def add(self, line: Line) -> None:
-        self.lines.append(line)
-        self.by_supplier_sku.setdefault(line.supplier_sku_code, []).append(line)
-        self.by_shop_sku.setdefault(line.sku_code, []).append(line)
-
-    def matching(self, sku: str) -> list[Line]:
-        """The lines with this SKU code: the supplier's first, else the shop's."""
-        return self.by_supplier_sku.get(sku) or self.by_shop_sku.get(sku, [])
-
-
-@dataclass(slots=True, eq=False)  # compared by identity
-class Parcel:
-    carrier: str
-    tracking_no: str
-    order_pk: int  # the dispatch order's row id
-    pk: int | None = None  # set once stored
-    stored_lines: set[int] = field(default_factory=set)  # dispatch line ids already recorded
-    new_lines: dict[int, int] = field(default_factory=dict)  # dispatch line id → units now
-
-
-@dataclass(slots=True)
 class RowResult:
     row: int
     dispatch_order_no: str | None
     status: str
-    errors: list[tuple[str | None, str, str]] = field(default_factory=list)  # column, why, code
+    errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -106,43 +58,51 @@ class Outcome:
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
 
+    def rejected(self) -> list[tuple[int, str, list[RowError]]]:
+        return [(row.row, row.dispatch_order_no or "-", row.errors) for row in self.rows
+                if row.errors]
 
-_NO_ERRORS: list[tuple[str | None, str, str]] = []  # shared by every good row; never changed
+    def summary_line(self) -> str:
+        done = self.count("ready") if self.dry_run else self.count("shipped")
+        verb = "would ship" if self.dry_run else "shipped"
+        return (f"{done} row(s) {verb} ({self.dispatch_orders} dispatch orders), "
+                f"{self.count('already_shipped')} already shipped, {self.count('error')} "
+                "rejected")
+
+    def document(self) -> dict[str, Any]:
+        """The document the upload endpoint answers with."""
+        return {"dry_run": self.dry_run,
+                "summary": {"rows": len(self.rows), "shipped": self.count("shipped"),
+                            "ready": self.count("ready"),
+                            "already_shipped": self.count("already_shipped"),
+                            "error": self.count("error"), "dispatch_orders": self.dispatch_orders},
+                "rows": [as_dict(row) for row in self.rows]}
+
+
+_NO_ERRORS: list[RowError] = []  # shared by every good row; never changed
 
 
 class _Refused(Exception):
-    def __init__(self, column: str | None, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.error = (column, reason, code)
+    def __init__(self, column: str | None, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.column, self.code, self.params = column, code, params
+
+    def error(self, row: int) -> RowError:
+        return row_error(row, self.column, self.code, MESSAGES, **self.params)
 
 
 def upload(ctx: Ctx, supplier: Supplier, data: bytes, filename: str | None = None, *,
            dry_run: bool = False, progress: Progress | None = None) -> Outcome:
-    """Parse the file (422 for the file as a whole) and ship its good rows."""
-    with _collector_paused():
-        return ship_rows(ctx, supplier, parse_shipments(data, filename).rows, dry_run=dry_run,
-                         progress=progress)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hundreds of thousands of small objects live until the upload ends; the cycle collector
-    would walk them again and again (a third of the time). Reference counting still frees
-    everything as usual; the collector resumes afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    """Read and check the file (422 for the file as a whole) and ship its good rows."""
+    with collector_paused():
+        return SHIPMENTS.run(ctx, supplier, data, filename, dry_run=dry_run, progress=progress)
 
 
 def ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], *,
               dry_run: bool = False, progress: Progress | None = None) -> Outcome:
     """Check parsed rows against the database and ship the good ones (`progress(n)` is
     called as rows are checked)."""
-    with _collector_paused():
+    with collector_paused():
         return _ship_rows(ctx, supplier, rows, dry_run, progress)
 
 
@@ -166,7 +126,7 @@ def _ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], dry_ru
     if not dry_run and touched:
         moved = db.apply(ctx, supplier, touched)
         if moved != len(touched):  # pragma: no cover - the locks make this unreachable
-            raise Conflict("dispatch orders changed meanwhile; nothing was shipped, upload again")
+            raise Conflict(code="CHANGED_MEANWHILE")
     return Outcome(dry_run, results, len(touched))
 
 
@@ -182,24 +142,21 @@ class _Plan:
     def decide(self, row: ShipmentRow, no: str) -> RowResult:
         """The row's outcome (`no`: its dispatch order number, upper-cased)."""
         if row.errors:
-            return RowResult(row.row, no or None, "error",
-                             [(e.column, e.reason, e.code) for e in row.errors], row.warnings)
+            return RowResult(row.row, no or None, "error", row.errors, row.warnings)
         order = self.orders.get(no)
         try:
             if order is None:
-                raise _Refused("dispatch_order_no", "DISPATCH_ORDER_NOT_FOUND",
-                               "No dispatch order of yours has this number")
+                raise _Refused("dispatch_order_no", "DISPATCH_ORDER_NOT_FOUND")
             status = self._ship(row, order)
         except _Refused as refused:
-            return RowResult(row.row, no, "error", [refused.error], row.warnings)
+            return RowResult(row.row, no, "error", [refused.error(row.row)], row.warnings)
         return RowResult(row.row, no, status, _NO_ERRORS, row.warnings)
 
     def _ship(self, row: ShipmentRow, order: Order) -> str:
         key = (row.carrier_code or "", row.tracking_no or "")
         parcel = self.parcels.get(key)
         if parcel is not None and parcel.order_pk != order.pk:
-            raise _Refused("tracking_no", "TRACKING_NO_IN_USE",
-                           "This tracking number is already used by another dispatch order")
+            raise _Refused("tracking_no", "TRACKING_NO_IN_USE")
         lines = self._lines(row, order)
         if parcel is not None and parcel.pk is not None and _recorded(parcel, lines, row):
             return "already_shipped"
@@ -221,8 +178,7 @@ class _Plan:
             return order.lines
         lines = order.matching(row.sku_code)
         if not lines:
-            raise _Refused("sku_code", "LINE_NOT_FOUND",
-                           f"Dispatch order {order.no} has no SKU {row.sku_code}")
+            raise _Refused("sku_code", "LINE_NOT_FOUND", no=order.no, sku=row.sku_code)
         return lines
 
     def touched(self) -> list[Order]:
@@ -238,11 +194,11 @@ def _recorded(parcel: Parcel, lines: Iterable[Line], row: ShipmentRow) -> bool:
 
 def _check_state(order: Order) -> None:
     if order.status not in SHIPPABLE:
-        raise _Refused("dispatch_order_no", "INVALID_TRANSITION",
-                       f"Dispatch order {order.no} is {order.status}; it ships once accepted")
+        raise _Refused("dispatch_order_no", "INVALID_TRANSITION", no=order.no,
+                       status=order.status)
     if order.hold_reason is not None:
-        raise _Refused("dispatch_order_no", "DISPATCH_ORDER_ON_HOLD",
-                       f"Dispatch order {order.no} is on hold ({order.hold_reason})")
+        raise _Refused("dispatch_order_no", "DISPATCH_ORDER_ON_HOLD", no=order.no,
+                       reason=order.hold_reason)
 
 
 def _take(row: ShipmentRow, order: Order, lines: list[Line]) -> list[tuple[Line, int]]:
@@ -250,19 +206,17 @@ def _take(row: ShipmentRow, order: Order, lines: list[Line]) -> list[tuple[Line,
     if row.quantity is None:
         wanted = [(line, line.left) for line in lines if line.left > 0]
         if not wanted:
-            raise _Refused("dispatch_order_no", "NOTHING_LEFT_TO_SHIP",
-                           f"Nothing of dispatch order {order.no} is left to ship")
+            raise _Refused("dispatch_order_no", "NOTHING_LEFT_TO_SHIP", no=order.no)
         return wanted
     if len(lines) == 1:  # the usual case: one line per SKU
         line = lines[0]
         if row.quantity > line.left:
-            raise _Refused("quantity", "QUANTITY_EXCEEDS_REMAINING",
-                           f"Only {line.left} unit(s) of {row.sku_code} left to ship")
+            raise _Refused("quantity", "QUANTITY_EXCEEDS_REMAINING", n=line.left,
+                           sku=row.sku_code)
         return [(line, row.quantity)]
     left = sum(line.left for line in lines)
     if row.quantity > left:
-        raise _Refused("quantity", "QUANTITY_EXCEEDS_REMAINING",
-                       f"Only {left} unit(s) of {row.sku_code} left to ship")
+        raise _Refused("quantity", "QUANTITY_EXCEEDS_REMAINING", n=left, sku=row.sku_code)
     wanted, need = [], row.quantity
     for line in lines:
         take = min(need, line.left)
@@ -277,8 +231,17 @@ def as_dict(result: RowResult) -> dict[str, Any]:
     out: dict[str, Any] = {"row": result.row, "dispatch_order_no": result.dispatch_order_no,
                            "status": result.status}
     if result.errors:
-        out["errors"] = [{"column": column, "reason": reason, "code": code}
-                         for column, reason, code in result.errors]
+        out["errors"] = [error.as_dict() for error in result.errors]
     if result.warnings:
         out["warnings"] = result.warnings
     return out
+
+
+def _apply(ctx: Ctx, supplier: Supplier, rows: list[ShipmentRow], dry_run: bool = False,
+           progress: Progress | None = None) -> Outcome:
+    return ship_rows(ctx, supplier, rows, dry_run=dry_run, progress=progress)
+
+
+SHIPMENTS: Importer[list[ShipmentRow], Outcome] = Importer(
+    name="shipments", layout=LAYOUT, template=TEMPLATE, check=check, apply=_apply,
+    messages=MESSAGES, statuses=STATUSES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select
 
@@ -16,11 +16,9 @@ from daifa.dispatch import notify
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import DISPATCH_TRANSITIONS
 from daifa.errors import Conflict
+from daifa.shipping.upload_state import Line, Order, Parcel
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
-
-if TYPE_CHECKING:
-    from daifa.shipping.upload import Order, Parcel
 
 T = TypeVar("T")
 CHUNK = 1000
@@ -41,8 +39,6 @@ _ORDER_COLUMNS = ("id, dispatch_order_no, order_pk, shop_pk, status, hold_reason
 def load_orders(ctx: Ctx, supplier_pk: int, numbers: Collection[str]) -> dict[str, Order]:
     """The supplier's dispatch orders with these numbers (others simply are not there), with
     their lines; on PostgreSQL locked in id order for the rest of the transaction."""
-    from daifa.shipping.upload import Order
-
     driver = Driver(ctx)
     rows = []
     for chunk in chunks(sorted(n for n in numbers if n)):
@@ -65,8 +61,6 @@ def load_orders(ctx: Ctx, supplier_pk: int, numbers: Collection[str]) -> dict[st
 
 
 def _attach_lines(driver: Driver, orders: dict[str, Order]) -> None:
-    from daifa.shipping.upload import Line
-
     by_pk = {order.pk: order for order in orders.values()}
     for pks in chunks(sorted(by_pk)):
         where, params = driver.is_in("dispatch_order_pk", pks)
@@ -80,8 +74,6 @@ def load_parcels(ctx: Ctx, keys: Collection[tuple[str, str]],
                  orders: dict[str, Order]) -> dict[tuple[str, str], Parcel]:
     """Parcels already recorded under these (carrier, tracking number) pairs, with the lines
     they carry when they belong to one of `orders`."""
-    from daifa.shipping.upload import Parcel
-
     driver = Driver(ctx)
     by_carrier: dict[str, list[str]] = {}
     for carrier, number in keys:
@@ -170,8 +162,7 @@ def _take_units(driver: Driver, orders: Sequence[Order]) -> None:
                 units[line_pk] = units.get(line_pk, 0) + quantity
     params = [(quantity, pk, quantity) for pk, quantity in sorted(units.items())]
     if driver.many(_TAKE, params) != len(params):
-        raise Conflict("some lines were shipped meanwhile; nothing was shipped, upload again",
-                       code="QUANTITY_EXCEEDS_REMAINING")
+        raise Conflict(code="QUANTITY_EXCEEDS_REMAINING")
 
 
 def _moves(ctx: Ctx, driver: Driver, orders: Sequence[Order]) -> tuple[list[Move], list[Order]]:

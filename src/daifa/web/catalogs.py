@@ -23,11 +23,11 @@ from daifa.web.i18n import LOCALES, TRANSLATIONS_DIR
 WEB_DIR = Path(__file__).parent
 PACKAGE_DIR = WEB_DIR.parent
 METHOD_MAP = [
-    ("**/templates/**.html", "jinja2"),
-    ("**.py", "python"),
+    ("web/**/templates/**.html", "jinja2"),
+    ("web/**.py", "python"),
 ]
 OPTIONS = {
-    "**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"},
+    "web/**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"},
 }
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 # Outside the console only the marks count; its own files are read above.
@@ -40,7 +40,7 @@ STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)  # keeps the headers still betwee
 def extract() -> Catalog:
     template = Catalog(project="daifa", creation_date=STABLE_DATE, fuzzy=False)
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        WEB_DIR, METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS,
+        PACKAGE_DIR, METHOD_MAP, options_map=OPTIONS, keywords=KEYWORDS,
     ):
         template.add(message, locations=[(filename, lineno)])
     for filename, lineno, message, _comments, _context in extract_from_dir(

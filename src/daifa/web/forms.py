@@ -1,5 +1,4 @@
-"""Reading what people type into console forms: yuan, counts, price tiers, rows of inputs,
-uploaded files carried from a preview to its commit.
+"""Reading what people type into console forms: yuan, counts, price tiers, rows of inputs.
 
 Only the reading lives here; what is allowed is the domain schemas' business. A value that
 cannot be read becomes the domain's VALIDATION_FAILED naming the field, like a bad schema.
@@ -7,22 +6,14 @@ cannot be read becomes the domain's VALIDATION_FAILED naming the field, like a b
 
 from __future__ import annotations
 
-import base64
-import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import UploadFile
-
-from daifa.catalog.errors import FileTooLarge, UnreadableFile
 from daifa.catalog.rules import yuan_to_fen
 from daifa.errors import ValidationFailed
 from daifa.kit.pagination import BadCursor, decode_cursor
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-CARRY_CHUNK = 900_000  # characters per hidden field; the form parser takes 1 MB per field
 
 
 def cursor_key(raw: str) -> int | None:
@@ -108,34 +99,3 @@ def day_start(raw: str, zone: ZoneInfo, *, plus_days: int = 0) -> datetime | Non
         raise invalid("date") from exc
     start = datetime.combine(day + timedelta(days=plus_days), time(0), tzinfo=zone)
     return start.astimezone(UTC)
-
-
-def read_upload(upload: UploadFile | None) -> bytes:
-    if upload is None or not upload.filename:
-        raise UnreadableFile()
-    content = upload.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
-    if not content:
-        raise UnreadableFile()
-    return content
-
-
-def pack(content: bytes) -> list[str]:
-    """A file as hidden form fields, so the commit after a preview needs no server storage."""
-    text = base64.b64encode(zlib.compress(content, 6)).decode("ascii")
-    return [text[i:i + CARRY_CHUNK] for i in range(0, len(text), CARRY_CHUNK)] or [""]
-
-
-def unpack(chunks: Sequence[str]) -> bytes:
-    try:
-        packed = base64.b64decode("".join(chunks), validate=True)
-        inflater = zlib.decompressobj()
-        content = inflater.decompress(packed, MAX_UPLOAD_BYTES + 1)
-    except (ValueError, zlib.error) as exc:
-        raise UnreadableFile() from exc
-    if len(content) > MAX_UPLOAD_BYTES or inflater.unconsumed_tail:
-        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
-    if not content:
-        raise UnreadableFile()
-    return content

@@ -1,13 +1,12 @@
-"""What routing decisions and spreadsheet row errors say, in the reader's language.
+"""What routing decisions say, in the reader's language.
 
-Routing stores its reasons as codes (sku_rule, backup + skipped with why, NO_RULE...); the
-importers report row errors as an English reason per column. Both are turned into sentences
-here, so the templates only show them. Codes stay as they are, next to the words.
+Routing stores its reasons as codes (sku_rule, backup + skipped with why, NO_RULE...); they are
+turned into sentences here, so the templates only show them. Codes stay as they are, next to
+the words.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,41 +41,6 @@ WAITING = {
     "NO_ELIGIBLE_SUPPLIER": N_("None of the rule's suppliers could take it."),
     "RELEASED": N_("Its units came back from a rejected or cancelled dispatch order."),
 }
-# The files' own column names; the zh catalog gives the Chinese headers of the templates.
-COLUMNS = frozenset([
-    N_("spu_code"), N_("title"), N_("sku_code"), N_("supply_price_fen"), N_("supply_price"),
-    N_("stock"), N_("ship_from_region"), N_("spec"), N_("handling_hours"), N_("external_id"),
-    N_("buyer_name"), N_("buyer_phone"), N_("province"), N_("city"), N_("district"),
-    N_("address_detail"), N_("quantity"), N_("unit_price_fen"), N_("unit_price"),
-    N_("paid_at")])
-# The importers' English reasons; a reason not listed is shown as it came.
-ROW_REASONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"required"), N_("required")),
-    (re.compile(r"required for a new product"), N_("required for a new product")),
-    (re.compile(r"required \(supply_price_fen in fen or supply_price in yuan\)"),
-     N_("required (supply price in yuan, or in fen)")),
-    (re.compile(r"required \(unit_price in yuan or unit_price_fen in fen\)"),
-     N_("required (unit price in yuan, or in fen)")),
-    (re.compile(r"at most 64 characters, without spaces, / \\ \? # %"),
-     N_("at most 64 characters, without spaces or / \\ ? # %")),
-    (re.compile(r"a whole number from (?P<low>\d+) to (?P<high>\d+)"),
-     N_("a whole number from %(low)s to %(high)s")),
-    (re.compile(r"a whole number of fen, 0 or more"), N_("a whole number of fen, 0 or more")),
-    (re.compile(r"an amount in yuan, like 12\.50"), N_("an amount in yuan, like 12.50")),
-    (re.compile(r"must not be negative"), N_("must not be negative")),
-    (re.compile(r"at most (?P<n>\d+) characters"), N_("at most %(n)s characters")),
-    (re.compile(r"already in row (?P<row>\d+); each SKU once per file"),
-     N_("already in row %(row)s; each SKU once per file")),
-    (re.compile(r"belongs to product (?P<spu>.+) of this supplier"),
-     N_("belongs to your product %(spu)s")),
-    (re.compile(r"not a valid phone number"), N_("not a valid phone number")),
-    (re.compile(r"a time like 2026-03-01 14:30:00"), N_("a time like 2026-03-01 14:30:00")),
-    (re.compile(r"at most (?P<n>\d+) lines per order"), N_("at most %(n)s lines per order")),
-    (re.compile(r"order not imported: row (?P<rows>[\d, ]+) of this order has errors"),
-     N_("order not imported: row %(rows)s of this order has errors")),
-]
-
-
 class Words:
     """Sentences for one request's language."""
 
@@ -116,18 +80,3 @@ class Words:
         if skipped:
             text += " " + self._("Skipped: %(skipped)s.", skipped=skipped)
         return text
-
-    def column(self, name: str) -> str:
-        return self._(name) if name in COLUMNS else name
-
-    def row_reason(self, reason: str) -> str:
-        for pattern, message in ROW_REASONS:
-            found = pattern.fullmatch(reason)
-            if found:
-                return self._(message, **found.groupdict())
-        return reason
-
-    def row_error(self, row: int, column: str, reason: str) -> str:
-        """第N行：column，reason / Row N: column, reason."""
-        return self._("Row %(row)s: %(column)s, %(reason)s", row=row,
-                      column=self.column(column), reason=self.row_reason(reason))

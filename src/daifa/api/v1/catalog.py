@@ -10,7 +10,6 @@ from daifa.api.deps import Call, reader, writer
 from daifa.api.v1.common import paging
 from daifa.catalog import importer, partners, shop_catalog, suggestions
 from daifa.catalog import service as catalog
-from daifa.catalog.errors import FileTooLarge
 from daifa.catalog.schemas import (
     ImportResult,
     MappingSuggestionList,
@@ -29,6 +28,7 @@ from daifa.catalog.schemas import (
     SupplySkuPatch,
 )
 from daifa.context import Ctx
+from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.models import Supplier
@@ -37,7 +37,6 @@ router = APIRouter(tags=["catalog"])
 Limit = Query(default=None, ge=1, le=200)
 Search = Query(default=None, max_length=64, description="Part of a product code, SKU code or "
                                                          "title")
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SUPPLY = "/suppliers/{supplier_id}/products"
 SHOP = "/shops/{shop_id}/products"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,16 +71,15 @@ def supply_products(supplier_id: str, q: str | None = Search, active: bool | Non
 @router.post(SUPPLY + ":import", response_model=ImportResult)
 def import_products(supplier_id: str, file: UploadFile = File(...), dry_run: bool = False,
                     call: Call = Depends(writer)) -> ImportResult:
-    """CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX with columns spu_code, title, sku_code,
+    """CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030), XLSX or XLS with columns spu_code, title,
+    sku_code,
     supply_price_fen or supply_price (yuan), stock, ship_from_region, spec, handling_hours;
     Chinese headers (商品编码, 商品名称, SKU编码, 供货价, 库存, 发货地, 规格) work too. Good rows
     land, bad rows are reported; importing the same file again changes nothing."""
-    content = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+    content = read_limited(file.file, call.hub.settings.upload_max_bytes)
     with call.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
-        return importer.import_file(ctx, supplier, content, dry_run=dry_run)
+        return importer.PRODUCTS.run(ctx, supplier, content, file.filename, dry_run=dry_run)
 
 
 @router.get("/catalog/import-template", response_class=Response,
@@ -90,10 +88,10 @@ def import_template(format: Literal["csv", "xlsx"] = "csv",
                     lang: Literal["zh", "en"] = "zh") -> Response:
     """A file to fill in for products:import: the header row and one example row."""
     if format == "xlsx":
-        return Response(importer.template_xlsx(lang), media_type=XLSX, headers={
+        return Response(importer.PRODUCTS.template_xlsx(lang), media_type=XLSX, headers={
             "Content-Disposition": 'attachment; filename="products-template.xlsx"'})
-    return Response(importer.template_csv(lang), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="products-template.csv"'})
+    return Response(importer.PRODUCTS.template_csv(lang), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="products-template.csv"'})
 
 
 @router.get(SUPPLY + "/{spu_code}", response_model=SupplyProductOut)

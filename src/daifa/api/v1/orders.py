@@ -8,12 +8,11 @@ from pydantic import AwareDatetime, BaseModel
 from daifa.api.deps import Call, reader, writer
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
-from daifa.catalog.errors import FileTooLarge
 from daifa.context import Ctx
 from daifa.fulfilment import assign, ingest
+from daifa.fulfilment import order_files as files
 from daifa.fulfilment import orders as orders
 from daifa.fulfilment.schemas import OrderList, OrderOut
-from daifa.orders import files
 from daifa.orders.schemas import (
     AssignIn,
     BatchItem,
@@ -26,11 +25,11 @@ from daifa.orders.schemas import (
 )
 from daifa.orders.states import OrderStatus
 from daifa.routing import dryrun
+from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
 
 router = APIRouter(prefix="/shops/{shop_id}", tags=["orders"])
 Limit = Query(default=None, ge=1, le=200)
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def json(model: BaseModel, status: int = 200) -> Response:
@@ -79,18 +78,17 @@ def create_batch(shop_id: str, body: OrderBatchIn, request: Request,
 @router.post("/orders:import", response_model=files.FileResult)
 def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = False,
                   call: Call = Depends(writer)) -> Response:
-    """Orders from a CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX file, one row per line:
+    """Orders from a CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030), XLSX or XLS file, one row per
+    line:
     external_id, buyer_name, buyer_phone, province, city, district, address_detail, sku_code,
     quantity, unit_price (yuan) or unit_price_fen, paid_at (or 订单号, 收货人, 手机号, 省, 市,
     区, 详细地址, SKU编码, 数量, 单价, 支付时间). `?dry_run=true` previews: per-row errors and
     how the new orders would be routed. An order with a bad row is left out whole; orders
     already there are reported as `exists`, so uploading a file again changes nothing."""
-    content = file.file.read(MAX_UPLOAD_BYTES + 1)
     with call.ctx() as ctx:
         shop = shops.owned(ctx, shop_id)
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
-        return json(files.import_file(ctx, shop, content, dry_run=dry_run))
+        content = read_limited(file.file, ctx.settings.upload_max_bytes)
+        return json(files.ORDERS.run(ctx, shop, content, file.filename, dry_run=dry_run))
 
 
 @router.get("/orders", response_model=OrderList)

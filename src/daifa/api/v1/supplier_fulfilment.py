@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, File, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
 from daifa.api.idempotency import JSON
-from daifa.catalog.errors import FileTooLarge
 from daifa.dispatch import recipient, workqueue
 from daifa.dispatch.schemas import BulkAcceptIn, BulkAcceptItem, BulkAcceptOut
-from daifa.shipping import sheets, upload
+from daifa.sheets.read import read_limited
+from daifa.shipping import upload
 from daifa.shipping.schemas import (
     LabelsIn,
     SupplierSettingsIn,
@@ -27,7 +27,6 @@ from daifa.suppliers import service as suppliers
 router = APIRouter(prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 @router.get("/shipments/template.xlsx", response_class=Response,
@@ -37,7 +36,7 @@ def template_xlsx(supplier_id: str, lang: Literal["zh", "en"] = "zh",
     """The shipping spreadsheet to fill in: ID columns as text, a carrier drop-down, help."""
     with call.ctx() as ctx:
         suppliers.owned(ctx, supplier_id)
-    return Response(sheets.template_xlsx(lang), media_type=XLSX, headers={
+    return Response(upload.SHIPMENTS.template_xlsx(lang), media_type=XLSX, headers={
         "Content-Disposition": 'attachment; filename="shipments-template.xlsx"'})
 
 
@@ -48,20 +47,19 @@ def template_csv(supplier_id: str, lang: Literal["zh", "en"] = "zh",
     """The header row as CSV in UTF-8 with a BOM (Chinese Excel opens it correctly)."""
     with call.ctx() as ctx:
         suppliers.owned(ctx, supplier_id)
-    return Response(sheets.template_csv(lang), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="shipments-template.csv"'})
+    return Response(upload.SHIPMENTS.template_csv(lang), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition":
+                             'attachment; filename="shipments-template.csv"'})
 
 
 @router.post("/shipments:upload", response_model=UploadOut)
 def upload_shipments(supplier_id: str, file: UploadFile = File(...), dry_run: bool = False,
                      call: Call = Depends(writer)) -> Response:
-    """CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX with `dispatch_order_no, carrier,
+    """CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030), XLSX or XLS with `dispatch_order_no, carrier,
     tracking_no[, sku_code, quantity]` (or 代发单号, 快递公司, 快递单号, SKU编码, 数量). Good rows
     ship, bad rows come back with (column, reason); `dry_run=true` previews. Uploading the same
     file again ships nothing twice: those rows say `already_shipped`."""
-    content = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise FileTooLarge(limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+    content = read_limited(file.file, call.hub.settings.upload_max_bytes)
     with call.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
         outcome = upload.upload(ctx, supplier, content, file.filename, dry_run=dry_run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, Form
 
 from daifa.catalog import importer
 from daifa.catalog import service as catalog
@@ -18,9 +18,8 @@ from daifa.catalog.schemas import (
 from daifa.context import Ctx
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.models import Supplier
-from daifa.web import forms
+from daifa.web import forms, sheets
 from daifa.web.page import Page, form_page, page
-from daifa.web.words import Words
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -182,37 +181,6 @@ def edit_sku(supplier_id: str, spu_code: str, sku_code: str, price: Text = "",
 
 # --- import ----------------------------------------------------------------------------
 
-@router.get("/suppliers/{supplier_id}/product-import")
-def import_form(supplier_id: str, current: Page = Depends(page)) -> object:
-    with current.ctx() as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        return current.render("supply/import.html", supplier=supplier, result=None,
-                              words=Words(current.gettext))
-
-
-@router.post("/suppliers/{supplier_id}/product-import")
-def import_preview(supplier_id: str, file: Annotated[UploadFile | None, File()] = None,
-                   current: Page = Depends(form_page)) -> object:
-    """A dry run of the file: every row checked, nothing changed; commit from there."""
-    with current.ctx(write=True) as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        result, packed = None, None
-        with current.attempt(ctx, form="import"):
-            content = forms.read_upload(file)
-            result = importer.import_file(ctx, supplier, content, dry_run=True)
-            packed = forms.pack(content)
-        return current.render("supply/import.html", supplier=supplier, result=result,
-                              packed=packed, filename=file.filename if file else "",
-                              words=Words(current.gettext))
-
-
-@router.post("/suppliers/{supplier_id}/product-import/commit")
-def import_commit(supplier_id: str, content: Texts = [],  # noqa: B006
-                  filename: Text = "", current: Page = Depends(form_page)) -> object:
-    with current.ctx(write=True) as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        result = None
-        with current.attempt(ctx, form="import"):
-            result = importer.import_file(ctx, supplier, forms.unpack(content))
-        return current.render("supply/import.html", supplier=supplier, result=result,
-                              packed=None, filename=filename, words=Words(current.gettext))
+sheets.mount(router, sheets.SheetPage(
+    importer=importer.PRODUCTS, path="/suppliers/{owner_id}/product-import",
+    page="supply/import.html", owner=suppliers.owned, owner_name="supplier", form="import"))
