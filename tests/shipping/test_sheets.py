@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from collections.abc import Sequence
 
@@ -334,20 +333,15 @@ def test_english_xlsx_template_round_trips() -> None:
     assert [cell.value for cell in book.worksheets[0][1]] == EN.split(",")
 
 
-def test_one_hundred_thousand_rows_parse_well_under_two_seconds() -> None:
+def test_one_hundred_thousand_gb18030_rows_all_parse() -> None:
+    """Every row of a big file in Chinese Excel's encoding comes through (its speed is measured
+    by bench/shipments.py, not here)."""
     names = ["SF", "顺丰", "中通快递", "ZTO", "圆通", "韵达", "JD", "极兔"]
     lines = [ZH] + [f"DO{1_000_000 + i},{names[i % 8]},{73_000_000_000_000 + i * 7},SKU{i % 50},"
                     f"{1 + i % 3}" for i in range(100_000)]
-    data = csv_bytes(lines, "gb18030")
-    best = float("inf")
-    for _ in range(2):
-        started = time.perf_counter()
-        sheet = parse_shipments(data, "big.csv")
-        best = min(best, time.perf_counter() - started)
-    print(f"\n100,000-row GB18030 CSV parsed and checked in {best:.3f} s "
-          f"({100_000 / best:,.0f} rows/s)")
+    sheet = parse_shipments(csv_bytes(lines, "gb18030"), "big.csv")
     assert len(sheet.rows) == 100_000 and all(row.ok for row in sheet.rows)
-    assert best < 2.0
+    assert sheet.rows[-1].dispatch_order_no == "DO1099999"
 
 
 def test_an_exact_integer_of_more_than_fifteen_digits_is_refused_like_a_rounded_one() -> None:
