@@ -255,8 +255,8 @@ def test_a_header_without_rows_is_empty(data: bytes) -> None:
     ("DO1,SF,SF1234567890123", ["dispatch_order_no", "carrier", "tracking_no"]),
     ("代发单号,快递单号", ["carrier"]),
     ("dispatch_order_no,carrier_name,tracking", ["carrier", "tracking_no"]),
-    ("代发单号,快递公司,快递单号,SKU编码", []),  # SKU without quantity
-    ("代发单号,快递公司,快递单号,数量", []),
+    ("代发单号,快递公司,快递单号,SKU编码", ["quantity"]),  # SKU and quantity go together
+    ("代发单号,快递公司,快递单号,数量", ["sku_code"]),
 ])
 def test_a_missing_header_is_a_clear_error(header: str, missing: list[str]) -> None:
     with pytest.raises(SheetHeaderInvalid) as caught:

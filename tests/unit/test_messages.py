@@ -172,6 +172,7 @@ def test_a_forgotten_param_never_fails_the_request() -> None:
 
 
 def test_list_params_read_as_a_list() -> None:
-    assert render("SHEET_HEADER_INVALID", {"missing": ["carrier", "tracking_no"]}) == (
-        "The first row must name the file's columns. Missing: carrier, tracking_no. Start from "
-        "the template.")
+    assert render("SHEET_HEADER_INVALID", {"missing": ["carrier", "tracking_no"],
+                                           "expected": "carrier (快递公司)"}) == (
+        "The first row must name the file's columns: carrier (快递公司). Missing: carrier, "
+        "tracking_no. Start from the template.")

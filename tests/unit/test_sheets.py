@@ -62,10 +62,10 @@ def test_whole_file_problems() -> None:
         read_sheet("订单号,数量\r\n,\r\n".encode(), "a.csv", LAYOUT, max_rows=5)
     with pytest.raises(SheetHeaderInvalid) as caught:
         read_sheet(b"a,b\r\n1,2\r\n", "a.csv", LAYOUT, max_rows=5)
-    assert caught.value.extra["missing"] == ["order_no"]
+    assert caught.value.params["missing"] == ["order_no"]
     with pytest.raises(FileTooLarge) as too_big:
         read_limited(io.BytesIO(b"x" * (2 * 1024 * 1024 + 1)), 2 * 1024 * 1024)
-    assert (too_big.value.status, too_big.value.extra["limit"]) == (413, 2)
+    assert (too_big.value.status, too_big.value.params["limit_mb"]) == (413, 2)
 
 
 def test_workbooks_keep_the_sheets_row_numbers() -> None:

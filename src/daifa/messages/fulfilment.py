@@ -24,9 +24,9 @@ FULFILMENT: dict[str, str] = {
     "SUPPLIER_SKU_NOT_FOUND": N_("Supplier %(supplier_id)s has no active SKU with the code "
                                  "%(sku_code)s; check the code in its product list."),
     "DUPLICATE_SOURCE": N_("A SKU has at most one source per supplier."),
-    "UNREADABLE_FILE": N_("This file cannot be read: save it in Excel or WPS as .xlsx, or as "
-                          "CSV (UTF-8, UTF-16 or the GB18030 that Excel writes), and upload it "
-                          "again."),
+    "UNREADABLE_FILE": N_("This file cannot be read as .csv, .xlsx or .xls: save it in Excel or "
+                          "WPS as .xlsx, or as CSV (UTF-8, UTF-16 or the GB18030 that Excel "
+                          "writes), and upload it again."),
     "FILE_TOO_LARGE": N_("The file is too large (at most %(limit_mb)s MB); split it into "
                          "several."),
     # dispatch settings and rules
@@ -69,10 +69,10 @@ FULFILMENT: dict[str, str] = {
                              "dispatch order."),
     "SHIPMENT_NOT_FOUND": N_("No such parcel on this dispatch order."),
     "SHEET_EMPTY": N_("The file has no rows to import."),
-    "SHEET_HEADER_INVALID": N_("The first row must name the file's columns. Missing: "
-                               "%(missing)s. Start from the template."),
-    "SHEET_TOO_LARGE": N_("Too many rows in one file (at most %(max_rows)s); split it and upload "
-                          "the parts one after another."),
+    "SHEET_HEADER_INVALID": N_("The first row must name the file's columns: %(expected)s. "
+                               "Missing: %(missing)s. Start from the template."),
+    "SHEET_TOO_LARGE": N_("Too many rows in one file (at most %(max_rows)s rows); split it and "
+                          "upload the parts one after another."),
     "SHEET_COLUMN_TWICE": N_("The column %(column)s appears twice in the first row; keep one."),
     # tracking
     "TRACKING_PROVIDER_NOT_FOUND": N_("No tracking provider %(provider)s is set up here."),

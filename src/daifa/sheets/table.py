@@ -106,18 +106,12 @@ def _header(values: Sequence[Cell], layout: Layout) -> tuple[dict[str, str], dic
                if not any(name in index for name in group)]
     unpaired = [pair for pair in layout.together if (pair[0] in index) != (pair[1] in index)]
     if missing or unpaired:
-        absent = [_named(group, layout) for group in missing]
-        absent += [_named(b if a in index else a, layout) for a, b in unpaired]
-        raise SheetHeaderInvalid(missing=absent)
+        absent = list(missing) + [b if a in index else a for a, b in unpaired]
+        raise SheetHeaderInvalid(missing=absent, expected=", ".join(
+            f"{column.name} ({column.zh})" for column in layout.columns))
     return headers, index
 
 
 def _lookup(columns: Iterable[Column]) -> dict[str, str]:
     return {header_key(alias): column.name for column in columns
             for alias in (column.name, column.zh, *column.aliases)}
-
-
-def _named(group: str, layout: Layout) -> str:
-    """`sku_code (SKU编码)`, or `a (…) or b (…)` for a group of which one is needed."""
-    zh = {column.name: column.zh for column in layout.columns}
-    return " or ".join(f"{name} ({zh.get(name, name)})" for name in group.split(" or "))
