@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from daifa.dispatch.access import Target
+from daifa.dispatch.states import SHIP_ACTIONS
 
-# Moves after which the units are no longer the old supplier's and nothing ships.
+# Moves after which the units are no longer the old supplier's and nothing ships: they go on to
+# backups, or back to the shop order.
 ENDED_UNSHIPPED = frozenset({"reject", "expire"})
 CANCELLED = frozenset({"cancel", "accept_cancel"})
 # Moves that change what the shop order's units are doing.
-UNITS_MOVED = frozenset({"ship_partially", "ship_fully", "deliver", "complete"}) | \
-    ENDED_UNSHIPPED | CANCELLED
+UNITS_MOVED = SHIP_ACTIONS | {"deliver", "complete"} | ENDED_UNSHIPPED | CANCELLED
 
 
 @dataclass(slots=True)
