@@ -92,6 +92,15 @@ class Notice(str):
         notice.params = params
         return notice
 
+    @classmethod
+    def of_text(cls, code: str, params: dict[str, str]) -> Notice:
+        """For params that are plain strings already (a warning per row of a big file): the
+        English sentence straight from the template, with no checks on the way."""
+        notice = str.__new__(cls, CATALOG[code] % params)
+        notice.code = code
+        notice.params = params
+        return notice
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.code, self.params))
 

@@ -142,5 +142,6 @@ def shape_warnings(carrier: Carrier, tracking_no: str) -> list[Notice]:
     ``TRACKING_NO_SHAPE``, reading as its English sentence where a string is expected."""
     if carrier.shape.fullmatch(tracking_no):
         return []
-    return [Notice("TRACKING_NO_SHAPE", tracking_no=tracking_no, carrier=carrier.code,
-                   carrier_name=carrier.name, shape=carrier.shape_hint)]
+    return [Notice.of_text("TRACKING_NO_SHAPE", {
+        "tracking_no": tracking_no, "carrier": carrier.code, "carrier_name": carrier.name,
+        "shape": carrier.shape_hint})]
