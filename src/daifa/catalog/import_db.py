@@ -16,6 +16,7 @@ from daifa.catalog.import_rows import Row
 from daifa.catalog.models import SupplyProduct, SupplySku
 from daifa.catalog.schemas import ImportResult, ImportRow, ImportSummary, RowStatus
 from daifa.context import Ctx
+from daifa.db.uow import savepoint
 from daifa.sheets.importer import RowErrorOut
 from daifa.suppliers.models import Supplier
 
@@ -166,8 +167,7 @@ def apply(ctx: Ctx, supplier: Supplier, rows: list[Row], dry_run: bool = False,
           progress: Progress | None = None) -> ImportResult:
     """Land the good rows (unless dry_run) and report each row's outcome."""
     good = [r for r in rows if not r.errors]
-    savepoint = ctx.session.begin_nested()
-    try:
+    with savepoint(ctx.session, keep=not dry_run):
         run = Run(ctx, supplier, _load(ctx, supplier, good), _product_fields(good))
         statuses: list[RowStatus] = []
         for row in rows:
@@ -175,13 +175,6 @@ def apply(ctx: Ctx, supplier: Supplier, rows: list[Row], dry_run: bool = False,
             if progress is not None:
                 progress(1)
         run.finish()
-    except BaseException:
-        savepoint.rollback()
-        raise
-    if dry_run:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
     return _result(ctx, supplier, rows, statuses, dry_run)
 
 

@@ -59,3 +59,19 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def savepoint(session: Session, *, keep: bool) -> Iterator[None]:
+    """A nested transaction that is rolled back on an error, and at the end too unless `keep`:
+    a dry run does all the work, reports it, and keeps none of it."""
+    nested = session.begin_nested()
+    try:
+        yield
+    except BaseException:
+        nested.rollback()
+        raise
+    if keep:
+        nested.commit()
+    else:
+        nested.rollback()

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
+from daifa.db.uow import savepoint
 from daifa.fulfilment import ingest
 from daifa.orders.file_rows import LAYOUT, MESSAGES, Row, check_row, parse_paid_at
 from daifa.orders.schemas import MAX_LINES, OrderIn
@@ -199,8 +200,7 @@ def apply(ctx: Ctx, shop: Shop, checked: Checked, dry_run: bool = False,
             ready.append((group, order))
     created: set[str] = set()
     tally = Tally()
-    savepoint = ctx.session.begin_nested()
-    try:
+    with savepoint(ctx.session, keep=not dry_run):
         for chunk in _chunks(ready):
             for outcome in ingest.ingest(ctx, shop, [order for _, order in chunk],
                                          channel="file"):
@@ -209,13 +209,6 @@ def apply(ctx: Ctx, shop: Shop, checked: Checked, dry_run: bool = False,
                     tally.add(outcome)
             if progress is not None:
                 progress(sum(len(group.rows) for group, _ in chunk))
-    except BaseException:
-        savepoint.rollback()
-        raise
-    if dry_run:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
     result = _result(groups, loose, created, tally, dry_run)
     if not dry_run and result.summary.orders_created:
         audit.record(ctx, "shop", shop.shop_id, "orders.imported",
