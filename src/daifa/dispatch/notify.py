@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 
 from daifa.context import Ctx
 from daifa.dispatch.autoaccept import AutoAccepted
@@ -22,7 +22,6 @@ from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.states import DispatchStatus
 from daifa.shops.models import Shop
 from daifa.webhooks import service as webhooks
-from daifa.webhooks.models import WebhookEndpoint
 from daifa.webhooks.service import Emission
 
 # The table's action → the event type's last word.
@@ -83,16 +82,9 @@ def emit_many(ctx: Ctx, items: Sequence[Item]) -> None:
 
 
 def listening(ctx: Ctx, shop_pks: Collection[int], supplier_pks: Collection[int]) -> bool:
-    """Whether any enabled webhook endpoint belongs to these shops or suppliers."""
-    owners = []
-    if shop_pks:
-        owners.append(WebhookEndpoint.shop_pk.in_(sorted(shop_pks)))
-    if supplier_pks:
-        owners.append(WebhookEndpoint.supplier_pk.in_(sorted(supplier_pks)))
-    return bool(owners) and ctx.session.scalar(
-        select(WebhookEndpoint.id).where(or_(*owners), WebhookEndpoint.enabled.is_(True),
-                                         WebhookEndpoint.deleted_at.is_(None)).limit(1)
-    ) is not None
+    """Whether any enabled webhook endpoint belongs to these shops or suppliers (asked once per
+    unit of work: the emission that follows finds the answer there)."""
+    return bool(webhooks.listeners(ctx, shop_pks, supplier_pks))
 
 
 _SHOP_IDS = select(Shop.id, Shop.shop_id).where(Shop.id.in_(bindparam("pks", expanding=True)))

@@ -171,6 +171,7 @@ def to_out(row: WebhookEndpoint) -> EndpointOut:
 
 
 def _audit(ctx: Ctx, owner: Owner, row: WebhookEndpoint, action: str, **data: Any) -> None:
+    ctx.memo.pop(_MEMO, None)  # an endpoint changed: who listens is asked again
     audit.record(ctx, "webhook_endpoint", row.public_id, f"webhook_endpoint.{action}",
                  data={"owner": owner.public_id, **data})
 
@@ -190,11 +191,11 @@ def emit_many(ctx: Ctx, emissions: Sequence[Emission]) -> list[WebhookDelivery]:
     for item in emissions:
         if item.supplier_pk is not None:
             rules.require_supplier_safe(item.payload)
-    listeners = _listeners(ctx, {e.shop_pk for e in emissions} - {None},
-                           {e.supplier_pk for e in emissions} - {None})
-    if not listeners:
+    found = listeners(ctx, {e.shop_pk for e in emissions} - {None},
+                      {e.supplier_pk for e in emissions} - {None})
+    if not found:
         return []
-    batch = [(item, [row for row in listeners
+    batch = [(item, [row for row in found
                      if ((row.shop_pk is not None and row.shop_pk == item.shop_pk)
                          or (row.supplier_pk is not None and row.supplier_pk == item.supplier_pk))
                      and rules.wants(row.event_types, item.event_type)])
@@ -214,7 +215,7 @@ _LISTENERS = (select(WebhookEndpoint)
 _MEMO = "webhooks.listeners"
 
 
-def _listeners(ctx: Ctx, shop_pks: Iterable[int | None],
+def listeners(ctx: Ctx, shop_pks: Iterable[int | None],
                supplier_pks: Iterable[int | None]) -> list[WebhookEndpoint]:
     """The enabled endpoints of these owners. Several reactions of one unit of work emit for
     the same owners (a dispatch order created, then accepted at once): each owner is asked for
