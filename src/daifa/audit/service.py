@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from daifa.audit.models import AuditEvent
 from daifa.audit.schemas import TimelineEntry
@@ -131,13 +132,20 @@ def shift(session: Session, table: TransitionTable[S], entity: type[Any], pk: in
 
 def _conditional_update(session: Session, entity: type[Any], pk: int, move: Transition[S],
                         where: Sequence[Any], values: dict[str, Any]) -> bool:
-    """UPDATE … WHERE id = ? AND status = <source>."""
+    """UPDATE … WHERE id = ? AND status = <source>. A loaded object of the row follows: the
+    ORM sets the columns it had loaded; those it had not are expired, so they load when read
+    instead of reading as None."""
     result = session.execute(
         update(entity)
         .where(entity.id == pk, entity.status == move.source, *where)
         .values(status=move.target, **values)
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    moved = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    loaded = session.identity_map.get(identity_key(entity, pk)) if moved else None
+    unloaded = [name for name in values if loaded is not None and name not in vars(loaded)]
+    if unloaded:
+        session.expire(loaded, unloaded)
+    return moved
 
 
 def _refused(machine: str, action: str, current: str) -> InvalidTransition:

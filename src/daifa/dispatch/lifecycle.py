@@ -35,8 +35,7 @@ from daifa.kit.states import Transition
 _STAMPS = {
     "accept": "accepted_at", "ship_fully": "shipped_at", "deliver": "delivered_at",
     "complete": "completed_at", "request_cancel": "cancel_requested_at",
-    "reject": "closed_at", "expire": "closed_at", "cancel": "closed_at",
-    "accept_cancel": "closed_at", "reassign": "closed_at",
+    **dict.fromkeys(ENDING_ACTIONS, "closed_at"),
 }
 
 

@@ -127,6 +127,7 @@ def timeline(ctx: Ctx, no: str) -> list[TimelineEntry]:
     return audit.timeline(ctx, [("dispatch_order", found[0].dispatch_order_no)])
 
 
-def facts(shop: Shop, order: ShopOrder) -> OrderFacts:
+def facts(shop: Shop, order: Any) -> OrderFacts:
+    """From a shop order (an entity, or a row with the shop_orders columns)."""
     return OrderFacts(str(order.id), shop.shop_id, order.province, order.city, order.district,
                       order.buyer_name, order.buyer_phone)

@@ -142,8 +142,7 @@ def _assemble(ctx: Ctx, shop: Shop, orders: Sequence[Row[Any]]) -> list[OrderOut
 def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Row[Any]],
          dispatch_lines: dict[int, list[Row[Any]]],
          sent: dict[int, list[Shipment]] | None = None) -> OrderOut:
-    facts = dispatch.OrderFacts(str(order.id), shop.shop_id, order.province, order.city,
-                                order.district, order.buyer_name, order.buyer_phone)
+    facts = dispatch.facts(shop, order)
     numbers = {d.id: d.dispatch_order_no for d in dispatched}
     assignments: dict[int, list[Assignment]] = {line.id: [] for line in lines}
     for d in dispatched:
