@@ -268,8 +268,10 @@ def test_a_missing_header_is_a_clear_error(header: str, missing: list[str]) -> N
 
 
 def test_a_column_named_twice_is_refused() -> None:
-    with pytest.raises(SheetHeaderInvalid, match="twice"):
+    with pytest.raises(SheetHeaderInvalid, match="twice") as caught:
         parse_shipments(csv_bytes(["代发单号,订单号,快递公司,快递单号", "DO1,DO1,SF,SF1234567890"]))
+    assert (caught.value.code, caught.value.status) == ("SHEET_COLUMN_TWICE", 422)
+    assert caught.value.params == {"column": "dispatch_order_no"}
 
 
 @pytest.mark.parametrize(("data", "filename", "hint"), [

@@ -11,9 +11,9 @@ from daifa.dispatch.states import SHIP_ACTIONS
 # Moves after which the units are no longer the old supplier's and nothing ships: they go on to
 # backups, or back to the shop order.
 ENDED_UNSHIPPED = frozenset({"reject", "expire"})
-CANCELLED = frozenset({"cancel", "accept_cancel"})
+CANCEL_ACTIONS = frozenset({"cancel", "accept_cancel"})
 # Moves that change what the shop order's units are doing.
-UNITS_MOVED = SHIP_ACTIONS | {"deliver", "complete"} | ENDED_UNSHIPPED | CANCELLED
+UNITS_MOVED = SHIP_ACTIONS | {"deliver", "complete"} | ENDED_UNSHIPPED | CANCEL_ACTIONS
 
 
 @dataclass(slots=True)

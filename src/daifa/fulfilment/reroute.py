@@ -21,8 +21,7 @@ from daifa.context import Ctx
 from daifa.dispatch import creation
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.access import Target
-from daifa.dispatch.events import CANCELLED as CANCEL_MOVES
-from daifa.dispatch.events import ENDED_UNSHIPPED, DispatchOrderMoved
+from daifa.dispatch.events import CANCEL_ACTIONS, ENDED_UNSHIPPED, DispatchOrderMoved
 from daifa.dispatch.rules import MAX_DISPATCH_ORDERS_PER_ORDER
 from daifa.fulfilment.assign import take_sequences
 from daifa.orders.models import OrderLine, ShopOrder
@@ -55,7 +54,7 @@ def after_end(ctx: Ctx, event: DispatchOrderMoved) -> None:
 
 def after_cancel(ctx: Ctx, event: DispatchOrderMoved) -> None:
     """Cancelled: its stock released and its units waiting on the shop order again."""
-    if event.action in CANCEL_MOVES:
+    if event.action in CANCEL_ACTIONS:
         target = event.target
         lines = dispatch.lines_of(ctx, [target.order.id])[target.order.id]
         release_stock(ctx, lines)
