@@ -43,7 +43,19 @@ class Settings(BaseSettings):
     # their HMAC secret (empty: one derived per provider from secret_key).
     tracking_providers: list[str] = Field(default_factory=lambda: ["sandbox"])
     tracking_webhook_secret: str = ""
+    # After-sales: days after delivery in which a case may be opened (the same clock completes
+    # dispatch orders), hours a supplier has to answer before it is deemed to approve, days the
+    # buyer has to send a return once approved, days to escalate a rejection before it stands.
     after_sales_window_days: int = Field(default=7, ge=0)
+    after_sales_reply_hours: int = Field(default=48, ge=1)
+    after_sales_return_days: int = Field(default=7, ge=1)
+    after_sales_escalate_days: int = Field(default=7, ge=1)
+    # Evidence files (photos, PDFs): where they are kept (default var/evidence), bytes per file,
+    # files per case, and the pixels a photo may decode to.
+    evidence_dir: Path | None = None
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    evidence_per_case: int = Field(default=20, ge=1)
+    evidence_max_megapixels: int = Field(default=50, ge=1)
     # The sandbox tracking provider moves every parcel along on a schedule: minutes from
     # shipping to 已揽收, then to 运输中, 派件中 and 已签收. Off unless asked for (the demo does):
     # on a real installation it would mark every parcel delivered hours after shipping.
@@ -68,6 +80,9 @@ class Settings(BaseSettings):
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+    def evidence_path(self) -> Path:
+        return self.evidence_dir or self.var_dir / "evidence"
 
     def with_secret(self) -> Settings:
         return self.model_copy(update={"secret_key": self.resolved_secret_key()})

@@ -1,5 +1,6 @@
 """Imports every domain's models so Base.metadata knows all tables (for Alembic)."""
 
+from daifa.aftersales import models as after_sale_models
 from daifa.audit import models as audit_models
 from daifa.bindings import models as binding_models
 from daifa.catalog import models as catalog_models
@@ -16,7 +17,7 @@ from daifa.suppliers import models as supplier_models
 from daifa.tracking import models as tracking_models
 from daifa.webhooks import models as webhook_models
 
-MODULES = (audit_models, binding_models, catalog_models, dispatch_models, identity_models,
-           idempotency_models, job_models, order_models, routing_models, shipping_models,
-           shop_models, supplier_models, tracking_models, webhook_models)
+MODULES = (after_sale_models, audit_models, binding_models, catalog_models, dispatch_models,
+           identity_models, idempotency_models, job_models, order_models, routing_models,
+           shipping_models, shop_models, supplier_models, tracking_models, webhook_models)
 metadata = Base.metadata

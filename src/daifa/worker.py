@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from daifa.aftersales import sweeps as after_sales
 from daifa.bindings import applications, invitations
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
@@ -55,6 +56,9 @@ SWEEPS: dict[str, Sweep] = {
     "tracking.sandbox": sandbox.advance,
     "tracking.deliver_due": closing.deliver_due,
     "tracking.complete_due": closing.complete_due,
+    "after_sales.answer_due": after_sales.answer_due,
+    "after_sales.lapse_due": after_sales.lapse_due,
+    "after_sales.rejections_due": after_sales.rejections_due,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,

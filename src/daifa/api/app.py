@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from daifa.api import problems
 from daifa.api.v1 import (
     admin,
+    after_sales,
     auth,
     bindings,
     catalog,
@@ -34,7 +35,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
                    dispatch_orders, fulfilment, supplier_fulfilment, webhooks,
-                   tracking):
+                   tracking, after_sales):
         router.include_router(module.router)
     return router
 

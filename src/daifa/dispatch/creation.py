@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, update
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.dispatch import rules
 from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.states import DispatchStatus
+from daifa.orders.errors import TooManyDispatchOrders
+from daifa.orders.models import ShopOrder
 from daifa.routing.rules import Decision, explain, unit_price
 
 _DO = cast(Table, DispatchOrder.__table__)
@@ -106,6 +108,22 @@ def create(ctx: Ctx, items: Sequence[NewDispatch], supplier_ids: Mapping[int, st
     else:
         events.extend(created)
     ctx.publish(DispatchOrdersCreated(items, supplier_ids, known, events))
+
+
+def take_sequences(ctx: Ctx, order: ShopOrder, count: int) -> int:
+    """Reserve `count` dispatch-order sequence numbers of the order; returns the first.
+
+    One UPDATE … RETURNING on the order row, which also queues concurrent assignments of the
+    same order behind each other on PostgreSQL (SQLite writers queue anyway).
+    """
+    last = ctx.session.execute(
+        update(ShopOrder).where(ShopOrder.id == order.id)
+        .values(dispatch_count=ShopOrder.dispatch_count + count)
+        .returning(ShopOrder.dispatch_count)
+        .execution_options(synchronize_session=False)).scalar_one()
+    if last > rules.MAX_DISPATCH_ORDERS_PER_ORDER:
+        raise TooManyDispatchOrders(limit=rules.MAX_DISPATCH_ORDERS_PER_ORDER)
+    return int(last) - count + 1
 
 
 def _line_row(dispatch_pk: int, line: NewLine, supplier_ids: Mapping[int, str]) -> dict[str, Any]:

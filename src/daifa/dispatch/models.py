@@ -43,6 +43,9 @@ class DispatchOrder(Base):
     supply_total_fen: Mapped[int] = mapped_column(BigInteger)  # Σ quantity × supply_price_fen
     reassigned_from_pk: Mapped[int | None] = mapped_column(ForeignKey("dispatch_orders.id"),
                                                            nullable=True)
+    # What it ships: the shop order's units ("order"), or a replacement an after-sales case
+    # asked for ("reship", "exchange"), which the shop order's own units and status ignore.
+    purpose: Mapped[str] = mapped_column(String(16), default="order", server_default="order")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Lifecycle (dispatch/lifecycle.py). A hold is a reason beside the status
     # (states.HoldReason), placed by "shop" or "supplier"; shipping is refused while it is set.
@@ -82,6 +85,9 @@ class DispatchLine(Base):
     backup_pks: Mapped[list[int]] = mapped_column(JsonDoc, default=list)
     stock_reserved: Mapped[bool] = mapped_column(Boolean, default=False)  # release on cancel
     shipped_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    # Shipped units claimed by after-sales cases not withdrawn (conditional UPDATE: never more
+    # than shipped, however many cases open at once).
+    claimed_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RecipientReveal(Base):

@@ -45,6 +45,16 @@ class DispatchStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class DispatchPurpose(StrEnum):
+    """What a dispatch order ships: the shop order's own units, or an after-sales replacement
+    (its units were shipped once already: they count neither for the shop order's status nor
+    for its units waiting)."""
+
+    ORDER = "order"
+    RESHIP = "reship"
+    EXCHANGE = "exchange"
+
+
 class HoldReason(StrEnum):
     ADDRESS_PROBLEM = "address_problem"
     OUT_OF_STOCK = "out_of_stock"

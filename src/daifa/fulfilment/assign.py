@@ -21,7 +21,6 @@ from daifa.catalog.partners import BoundSuppliers
 from daifa.context import Ctx
 from daifa.dispatch import creation
 from daifa.dispatch.models import DispatchOrder
-from daifa.dispatch.rules import MAX_DISPATCH_ORDERS_PER_ORDER
 from daifa.errors import DaifaError
 from daifa.fulfilment.rules import action_between, status_for
 from daifa.orders import service as orders
@@ -30,7 +29,6 @@ from daifa.orders.errors import (
     NoSource,
     OutOfStock,
     QuantityExceedsRemaining,
-    TooManyDispatchOrders,
     UnknownSku,
 )
 from daifa.orders.models import OrderLine, ShopOrder
@@ -145,28 +143,12 @@ def _take_units(ctx: Ctx, order: ShopOrder, wanted: list[_Wanted]) -> None:
         ctx.session.refresh(line)
 
 
-def take_sequences(ctx: Ctx, order: ShopOrder, count: int) -> int:
-    """Reserve `count` dispatch-order sequence numbers of the order; returns the first.
-
-    One UPDATE … RETURNING on the order row, which also queues concurrent assignments of the
-    same order behind each other on PostgreSQL (SQLite writers queue anyway).
-    """
-    last = ctx.session.execute(
-        update(ShopOrder).where(ShopOrder.id == order.id)
-        .values(dispatch_count=ShopOrder.dispatch_count + count)
-        .returning(ShopOrder.dispatch_count)
-        .execution_options(synchronize_session=False)).scalar_one()
-    if last > MAX_DISPATCH_ORDERS_PER_ORDER:
-        raise TooManyDispatchOrders(limit=MAX_DISPATCH_ORDERS_PER_ORDER)
-    return int(last) - count + 1
-
-
 def _create_dispatch(ctx: Ctx, order: ShopOrder, wanted: list[_Wanted],
                      supplier_ids: dict[int, str]) -> None:
     groups: dict[int, list[_Wanted]] = {}
     for entry in wanted:
         groups.setdefault(entry.supplier_pk, []).append(entry)
-    first = take_sequences(ctx, order, len(groups))
+    first = creation.take_sequences(ctx, order, len(groups))
     items = []
     for offset, (supplier_pk, entries) in enumerate(groups.items()):
         item = creation.NewDispatch(order_pk=order.id, order_id=str(order.id),

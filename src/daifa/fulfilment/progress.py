@@ -15,19 +15,22 @@ from daifa.audit.service import Move, fire_many
 from daifa.context import Ctx
 from daifa.db.bulk import Driver
 from daifa.dispatch.events import UNITS_MOVED, DispatchOrderMoved
+from daifa.dispatch.states import DispatchPurpose
 from daifa.fulfilment.rules import action_between, status_for
 from daifa.orders.models import ShopOrder
 from daifa.orders.states import ORDER_TRANSITIONS, OrderStatus
 from daifa.shipping.upload_db import ShippedByFile
 
 CHUNK = 900
-# One query per chunk: each order with the statuses of its dispatch orders (none: one row, NULL).
+# One query per chunk: each order with the statuses of its dispatch orders (none: one row, NULL);
+# after-sales replacements are not the order's units.
 _STATE = ("SELECT o.id, o.status, o.quantity, o.assigned_quantity, d.status "
-          "FROM shop_orders o LEFT JOIN dispatch_orders d ON d.order_pk = o.id WHERE {where}")
+          "FROM shop_orders o LEFT JOIN dispatch_orders d ON d.order_pk = o.id "
+          f"AND d.purpose = '{DispatchPurpose.ORDER.value}' WHERE {{where}}")
 
 
 def after_move(ctx: Ctx, event: DispatchOrderMoved) -> None:
-    if event.action in UNITS_MOVED:
+    if event.action in UNITS_MOVED and event.target.order.purpose == DispatchPurpose.ORDER:
         target = event.target
         settle(ctx, [target.order.order_pk], data={"dispatch_order_no": target.no})
 

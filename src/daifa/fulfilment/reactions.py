@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from daifa.aftersales import notify as after_sale_notify
+from daifa.aftersales import replacements
+from daifa.aftersales.events import CaseMoved, CasesOpened
 from daifa.bindings.events import BindingEnding
 from daifa.context import Ctx
 from daifa.dispatch import autoaccept, notify
@@ -32,8 +35,10 @@ HANDLERS: Mapping[type, Sequence[Handler]] = {
     DispatchOrdersCreated: [notify.on_created, autoaccept.accept_new],
     AutoAccepted: [notify.on_auto_accepted],
     DispatchOrderMoved: [reroute.after_end, reroute.after_cancel, progress.after_move,
-                         notify.on_moved],
-    ShippedByFile: [progress.after_file, upload_db.announce],
+                         notify.on_moved, replacements.after_move],
+    ShippedByFile: [progress.after_file, upload_db.announce, replacements.after_file],
+    CasesOpened: [after_sale_notify.on_opened],
+    CaseMoved: [after_sale_notify.on_moved],
 }
 
 

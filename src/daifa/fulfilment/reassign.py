@@ -17,7 +17,7 @@ from daifa.dispatch.errors import SameSupplier
 from daifa.dispatch.events import DispatchOrderMoved
 from daifa.dispatch.schemas import DispatchOrderOut
 from daifa.dispatch.states import DISPATCH_TRANSITIONS, REASSIGNED_REASON, DispatchStatus
-from daifa.fulfilment.assign import checked_choice, take_sequences
+from daifa.fulfilment.assign import checked_choice
 from daifa.orders.errors import OutOfStock
 from daifa.orders.models import ShopOrder
 from daifa.routing import snapshot
@@ -54,7 +54,8 @@ def reassign(ctx: Ctx, shop: Shop, no: str, supplier_ref: str,
     order = ctx.session.get_one(ShopOrder, old.order_pk)
     item = creation.NewDispatch(order_pk=order.id, order_id=str(order.id), shop_pk=shop.id,
                                 supplier_pk=supplier.id,
-                                sequence=take_sequences(ctx, order, 1), ship_by=old.ship_by,
+                                sequence=creation.take_sequences(ctx, order, 1),
+                                ship_by=old.ship_by,
                                 reassigned_from_pk=old.id)
     item.lines = [creation.NewLine(line.line_pk, line.sku_code, line.quantity, decision,
                                    bool(decision.source and decision.source.tracked))

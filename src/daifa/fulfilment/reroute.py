@@ -23,7 +23,7 @@ from daifa.dispatch import service as dispatch
 from daifa.dispatch.access import Target
 from daifa.dispatch.events import CANCEL_ACTIONS, ENDED_UNSHIPPED, DispatchOrderMoved
 from daifa.dispatch.rules import MAX_DISPATCH_ORDERS_PER_ORDER
-from daifa.fulfilment.assign import take_sequences
+from daifa.dispatch.states import DispatchPurpose
 from daifa.orders.models import OrderLine, ShopOrder
 from daifa.routing import snapshot
 from daifa.routing.rules import Decision, Reason, Snapshot, manual_choice
@@ -47,18 +47,23 @@ class Outcome:
 
 def after_end(ctx: Ctx, event: DispatchOrderMoved) -> None:
     """Rejected or expired: the lines to their backups; the shop alone is told where."""
-    if event.action in ENDED_UNSHIPPED:
+    if event.action in ENDED_UNSHIPPED and _own_units(event):
         outcome = to_backups(ctx, event.target, event.reason or event.action)
         event.shop_extra = outcome.as_data()
 
 
 def after_cancel(ctx: Ctx, event: DispatchOrderMoved) -> None:
     """Cancelled: its stock released and its units waiting on the shop order again."""
-    if event.action in CANCEL_ACTIONS:
+    if event.action in CANCEL_ACTIONS and _own_units(event):
         target = event.target
         lines = dispatch.lines_of(ctx, [target.order.id])[target.order.id]
         release_stock(ctx, lines)
         give_back(ctx, target, lines, CANCELLED, event.reason)
+
+
+def _own_units(event: DispatchOrderMoved) -> bool:
+    """An after-sales replacement ends without giving anything back: its units left once."""
+    return event.target.order.purpose == DispatchPurpose.ORDER
 
 
 def release_stock(ctx: Ctx, lines: Sequence[Row[Any]]) -> None:
@@ -126,7 +131,7 @@ def _next_backup(ctx: Ctx, snap: Snapshot, line: Row[Any], rejected_by: int,
 def _create(ctx: Ctx, order: ShopOrder, old_pk: int, ship_by: Any,
             chosen: dict[int, list[tuple[Row[Any], Decision]]],
             supplier_ids: dict[int, str]) -> dict[str, str]:
-    first = take_sequences(ctx, order, len(chosen))
+    first = creation.take_sequences(ctx, order, len(chosen))
     items = []
     for offset, (supplier_pk, pairs) in enumerate(sorted(chosen.items())):
         item = creation.NewDispatch(order_pk=order.id, order_id=str(order.id),
