@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from daifa.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from daifa.errors import Conflict, DaifaError, Forbidden, NotFound, ValidationFailed
 
 
 class CaseNotFound(NotFound):
@@ -53,8 +53,9 @@ class EvidenceType(ValidationFailed):
     title = "Evidence must be a JPEG, PNG or WebP image or a PDF"
 
 
-class EvidenceTooLarge(ValidationFailed):
+class EvidenceTooLarge(DaifaError):
     code = "EVIDENCE_TOO_LARGE"
+    status = 413
     title = "The evidence file is too large"
 
 

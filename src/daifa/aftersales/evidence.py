@@ -10,6 +10,7 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from daifa.aftersales import access
 from daifa.aftersales.errors import EvidenceLimit, EvidenceNotFound, EvidenceTooLarge, EvidenceType
 from daifa.aftersales.models import AfterSaleEvidence
 from daifa.audit import service as audit
+from daifa.config import Settings
 from daifa.context import Ctx
 
 MIB = 1024 * 1024
@@ -49,6 +51,15 @@ def media_type(content: bytes, max_pixels: int, max_bytes: int) -> str:
 
 def too_large(max_pixels: int, max_bytes: int) -> EvidenceTooLarge:
     return EvidenceTooLarge(limit_mb=max_bytes // MIB, max_megapixels=max_pixels // 1_000_000)
+
+
+def read_upload(stream: BinaryIO, settings: Settings) -> bytes:
+    """An upload's bytes, refusing a file over the limit without reading all of it."""
+    content = stream.read(settings.evidence_max_bytes + 1)
+    if len(content) > settings.evidence_max_bytes:
+        raise too_large(settings.evidence_max_megapixels * 1_000_000,
+                        settings.evidence_max_bytes)
+    return content
 
 
 def add(ctx: Ctx, no: str, filename: str, content: bytes) -> AfterSaleEvidence:

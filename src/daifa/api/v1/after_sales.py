@@ -33,7 +33,6 @@ from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.context import Ctx
 from daifa.errors import Forbidden
-from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
@@ -171,7 +170,7 @@ def cancel(case_no: str, body: CancelIn | None = None, call: Call = Depends(writ
 def add_evidence(case_no: str, file: UploadFile = File(...),
                  call: Call = Depends(writer)) -> Response:
     """Either party: a JPEG, PNG or WebP photo or a PDF, judged by its content."""
-    content = read_limited(file.file, call.hub.settings.evidence_max_bytes)
+    content = evidence.read_upload(file.file, call.hub.settings)
     with call.ctx() as ctx:
         row = evidence.add(ctx, case_no, file.filename or "", content)
         out = next(item for item in views.one(ctx, case_no, with_timeline=False).evidence
@@ -185,7 +184,8 @@ def get_evidence(case_no: str, evidence_id: int, call: Call = Depends(reader)) -
     """The file, for the case's parties and platform admins only."""
     with call.ctx() as ctx:
         row, content = evidence.read(ctx, case_no, evidence_id)
-    return Response(content, media_type=row.media_type, headers={
+        media_type = row.media_type
+    return Response(content, media_type=media_type, headers={
         "Content-Disposition": "inline", "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, max-age=3600"})
 
