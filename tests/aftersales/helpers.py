@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import count
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from tests.api.support import ok
 from tests.orders.helpers import Supplier, World, order_body, world
 from tests.tracking.helpers import event, post_events
 
+_PARCELS = count(2_000_000_000_000)
 RETURN_ADDRESS = {"name": "退货仓", "phone": "13800001111",
                   "address": {"province": "广东省", "city": "广州市", "district": "白云区",
                               "detail": "太和镇 1 号"}}
@@ -76,11 +78,11 @@ def shipped(client: TestClient, suppliers: int = 1, external_id: str = "AS-1") -
         w.rule("products", "MUG", w.suppliers[1])
     order = w.order(order_body(external_id, ("TEE-RED", 2), ("MUG-1", 1)))
     result = Shipped(client, w, order)
-    for index, dispatch in enumerate(order["dispatch_orders"]):
+    for dispatch in order["dispatch_orders"]:
         no = dispatch["dispatch_order_no"]
         who = result.supplier_of(no).owner.headers
         ok(client.post(f"/api/v1/dispatch-orders/{no}/accept", headers=who))
-        number = f"SF{external_id.replace('-', '')}{index:03d}".ljust(15, "0")[:15]
+        number = f"SF{next(_PARCELS):013d}"
         ok(client.post(f"/api/v1/dispatch-orders/{no}/ship",
                        json={"carrier": "SF", "tracking_no": number}, headers=who))
         result.parcels[no] = number

@@ -54,12 +54,13 @@ def test_the_supplier_approves_while_silence_approves(app: FastAPI, client: Test
         clock.advance(timedelta(hours=49))
         start = threading.Barrier(2)
 
-        def approve(no: str = no, who: object = s.first) -> httpx.Response:
+        def approve(no: str = no, who: object = s.first,
+                    start: threading.Barrier = start) -> httpx.Response:
             with TestClient(app) as own:
                 start.wait(timeout=10)
                 return case_action(own, who, no, "approve")
 
-        def sweep() -> int:
+        def sweep(start: threading.Barrier = start) -> int:
             start.wait(timeout=10)
             return worker.run_sweeps()["after_sales.answer_due"]
 

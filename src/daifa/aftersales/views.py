@@ -40,23 +40,23 @@ from daifa.tracking import service as tracking
 # The reader's side → the roles its buttons are for.
 _MAY = {"shop": {"shop", "either"}, "supplier": {"supplier", "either"}, "admin": {"admin"},
         "system": set()}
-# Approve moves show as one "approve" button.
-_APPROVES = frozenset(APPROVE_ACTION.values())
+# Moves by the API path that makes them: the approve moves are one "approve".
+_PATH_OF = {**dict.fromkeys(APPROVE_ACTION.values(), "approve"),
+            "send_return": "return-shipment"}
 ROLE_OF_PARTY = {"shop": "merchant", "supplier": "supplier", "admin": "platform",
                  "either": "merchant", "system": "system"}
 
 
 def allowed(case: AfterSaleCase, party: Party) -> list[str]:
+    """The moves the reader may make now, named as their API paths."""
     kind = CaseType(case.type)
     actions = []
     for action in CASE_TRANSITIONS.moves(case.status):
         if MOVED_BY[action] not in _MAY[party]:
             continue
-        if action in _APPROVES:
-            if action != APPROVE_ACTION[kind]:
-                continue
-            action = "approve"
-        actions.append(action)
+        if action in APPROVE_ACTION.values() and action != APPROVE_ACTION[kind]:
+            continue
+        actions.append(_PATH_OF.get(action, action))
     return sorted(actions)
 
 
