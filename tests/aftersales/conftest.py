@@ -49,3 +49,7 @@ def _invariants(db: Database) -> Iterator[None]:
 def worker(settings: Settings, db: Database, clock: FrozenClock) -> Worker:
     """The real worker; sweeps and jobs run when a test asks."""
     return Worker(settings=settings, db=db, clock=clock, name="test-worker")
+
+
+# The console tests here use the console's own helpers.
+from tests.web.conftest import console_for, visitor  # noqa: E402, F401

@@ -5,6 +5,7 @@ at once for the last units exactly one wins."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -38,7 +39,11 @@ def open_cases(ctx: Ctx, shop: Shop, order_id: str, data: CaseIn) -> list[CaseTa
         if line.line_id not in prices:
             raise LineNotFound()
         asked[line.line_id] = asked.get(line.line_id, 0) + line.quantity
-    groups = rules.split(asked, _shipped(ctx, order.id, set(asked)))
+    shipped, closed = _sources(ctx, order.id, set(asked))
+    for line_pk, (no, on) in closed.items():
+        if line_pk not in shipped:
+            raise WindowClosed(dispatch_order_no=no, closed_on=on)
+    groups = rules.split(asked, shipped)
     dispatch = {row.id: row for row in ctx.session.scalars(
         select(DispatchOrder).where(DispatchOrder.id.in_(groups)))}
     paid = {pk: sum(c.quantity * prices[c.line_pk] for c in claims)
@@ -54,9 +59,32 @@ def open_cases(ctx: Ctx, shop: Shop, order_id: str, data: CaseIn) -> list[CaseTa
     return targets
 
 
-def _shipped(ctx: Ctx, order_pk: int, line_pks: set[int]) -> dict[int, list[rules.Shipped]]:
-    """Shipped units of the lines on dispatch orders whose after-sales window is open; a line
-    with shipped units only on closed windows is refused as such."""
+@dataclass(frozen=True)
+class Claimable:
+    """An order line as the case form offers it: what may still be claimed, and its price."""
+
+    line_id: int
+    sku_code: str
+    quantity: int
+    eligible: int
+    unit_price_fen: int
+
+
+def claimable(ctx: Ctx, shop: Shop, order_id: str) -> list[Claimable]:
+    """Each line of the shop's order with the units that may still go into a case now."""
+    order = orders.owned(ctx, shop, order_id)
+    lines = ctx.session.scalars(select(OrderLine).where(OrderLine.order_pk == order.id)
+                                .order_by(OrderLine.line_no)).all()
+    shipped, _closed = _sources(ctx, order.id, {line.id for line in lines})
+    return [Claimable(line.id, line.sku_code, line.quantity,
+                      sum(source.eligible for source in shipped.get(line.id, ())),
+                      line.unit_price_fen) for line in lines]
+
+
+def _sources(ctx: Ctx, order_pk: int, line_pks: set[int]
+             ) -> tuple[dict[int, list[rules.Shipped]], dict[int, tuple[str, str]]]:
+    """Shipped units of the lines on dispatch orders whose after-sales window is open, and for
+    lines with units on a closed window, that dispatch order and the day it closed."""
     rows = ctx.session.execute(
         select(DispatchLine.id, DispatchLine.line_pk, DispatchLine.shipped_quantity,
                DispatchLine.claimed_quantity, DispatchOrder.id, DispatchOrder.dispatch_order_no,
@@ -77,10 +105,7 @@ def _shipped(ctx: Ctx, order_pk: int, line_pks: set[int]) -> dict[int, list[rule
             continue
         shipped.setdefault(line_pk, []).append(
             rules.Shipped(line_pk_, do_pk, quantity, claimed))
-    for line_pk, (no, on) in closed.items():
-        if line_pk not in shipped:
-            raise WindowClosed(dispatch_order_no=no, closed_on=on)
-    return shipped
+    return shipped, closed
 
 
 def _open(ctx: Ctx, shop: Shop, dispatch: DispatchOrder, claims: Sequence[rules.Claim],

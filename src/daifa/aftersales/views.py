@@ -5,9 +5,10 @@ each entry's actor as a role."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 
 from daifa.aftersales import access
 from daifa.aftersales.access import CaseTarget, Party
@@ -23,6 +24,7 @@ from daifa.aftersales.schemas import (
 from daifa.aftersales.states import (
     APPROVE_ACTION,
     CASE_TRANSITIONS,
+    IN_DISPUTE_STATUSES,
     MOVED_BY,
     CaseStatus,
     CaseType,
@@ -31,6 +33,7 @@ from daifa.audit.models import AuditEvent
 from daifa.context import Ctx
 from daifa.dispatch.models import DispatchOrder
 from daifa.kit.pagination import Page
+from daifa.kit.states import values
 from daifa.orders.models import ShopOrder
 from daifa.orders.schemas import AddressOut
 from daifa.shops.models import Shop
@@ -178,3 +181,44 @@ def actor_role(kind: str, data: dict[str, Any]) -> str:
 
 def _shown_data(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key != "auto"}
+
+
+def counts(ctx: Ctx, *, shop_pk: int | None = None,
+           supplier_pk: int | None = None) -> dict[str, int]:
+    """Cases per status of one shop or one supplier."""
+    column = AfterSaleCase.shop_pk if shop_pk is not None else AfterSaleCase.supplier_pk
+    rows = ctx.session.execute(
+        select(AfterSaleCase.status, func.count()).where(column == (shop_pk or supplier_pk))
+        .group_by(AfterSaleCase.status)).all()
+    found = {str(status): int(n) for status, n in rows}
+    return {status.value: found.get(status.value, 0) for status in CaseStatus}
+
+
+class SupplierTab(StrEnum):
+    """The supplier's after-sales queue, by what it has to do."""
+
+    TO_ANSWER = "to_answer"
+    AWAITING_RETURN = "awaiting_return"
+    TO_INSPECT = "to_inspect"
+    IN_DISPUTE = "in_dispute"
+    ALL = "all"
+
+
+def supplier_tab(tab: SupplierTab) -> ColumnElement[bool]:
+    c = AfterSaleCase
+    waiting = c.status == CaseStatus.AWAITING_RETURN.value
+    return {
+        SupplierTab.TO_ANSWER: c.status == CaseStatus.REQUESTED.value,
+        SupplierTab.AWAITING_RETURN: waiting & c.return_sent_at.is_(None),
+        SupplierTab.TO_INSPECT: waiting & c.return_sent_at.is_not(None),
+        SupplierTab.IN_DISPUTE: c.status.in_(values(IN_DISPUTE_STATUSES | {
+            CaseStatus.IN_ARBITRATION})),
+        SupplierTab.ALL: true(),
+    }[tab]
+
+
+def supplier_counts(ctx: Ctx, supplier_pk: int) -> dict[str, int]:
+    return {tab.value: int(ctx.session.scalar(
+        select(func.count()).select_from(AfterSaleCase)
+        .where(AfterSaleCase.supplier_pk == supplier_pk, supplier_tab(tab))) or 0)
+        for tab in SupplierTab if tab is not SupplierTab.ALL}

@@ -15,6 +15,7 @@ from daifa.web.page import ConsoleError, SignInRequired
 from daifa.web.render import STATIC_DIR, Console
 from daifa.web.routes import (
     admin,
+    aftersales,
     auth,
     dispatch,
     fulfilment,
@@ -53,7 +54,7 @@ def install(app: FastAPI) -> None:
     app.state.console = Console(app.state.hub.settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = (supply_catalog, shop_catalog, dispatch, orders, order_upload, inbox)
-    fulfilment_pages = (work, fulfilment, shipping_upload, shop_fulfilment)
+    fulfilment_pages = (work, fulfilment, shipping_upload, shop_fulfilment, aftersales)
     for module in (home, auth, shops, suppliers, invite, admin, webhooks, tracking, *pages,
                    *fulfilment_pages):
         app.include_router(module.router, include_in_schema=False)
