@@ -30,6 +30,7 @@ from daifa.web import forms
 from daifa.web.aftersales_words import CaseWords
 from daifa.web.page import Page, form_page, page
 from daifa.web.security import safe_next
+from daifa.web.shipping_words import ShippingWords
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -158,6 +159,7 @@ def case_page(case_no: str, current: Page = Depends(page)) -> object:
         return current.render(
             "aftersales/case.html", case=case, party=target.party, shop=target.shop,
             supplier=target.supplier, words=CaseWords(current.gettext), now=ctx.now(),
+            shipping_words=ShippingWords(current.gettext),
             addresses=(addresses.listed(ctx, target.supplier) if target.as_supplier else []),
             reject_reasons=list(CaseRejectReason), conditions=list(Condition),
             liabilities=list(Liability), back=current.here)
