@@ -6,7 +6,6 @@ receipt, the case closes with the supplier liable, and the timeline shows every 
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
