@@ -128,6 +128,7 @@ def test_demo_seed_is_idempotent(database_file: Path) -> None:
     assert first["accounts"] == len(DEMO_LOGINS)
     assert first["shops"] >= 1 and first["suppliers"] >= 3
     assert first["bindings"] >= 1 and first["binding_applications"] >= 1
+    assert (first["after_sale_cases"], first["return_addresses"]) == (1, 1)
     for login in DEMO_LOGINS:
         assert f"sign in as {login} /" in first_output
     assert first_output.splitlines()[0] == second_output.splitlines()[0]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from daifa.bindings import applications, invitations
 from daifa.bindings import service as bindings
 from daifa.bindings.schemas import ApplicationIn, InvitationIn
-from daifa.cli import demo_orders
+from daifa.cli import demo_aftersales, demo_orders
 from daifa.context import Actor, Ctx, Scope
 from daifa.identity import service as identity
 from daifa.identity.models import Account
@@ -97,6 +97,7 @@ def seed(ctx: Ctx) -> Iterator[str]:
     for owner, supplier in ((owner1, first), (owner3, third)):
         demo_orders.supply_catalog(_as(ctx, owner), supplier)
     yield from demo_orders.seed(as_merchant, shop, first, third)
+    yield from demo_aftersales.seed(as_merchant, _as(ctx, owner1), shop, first)
     for login, what in DEMO_LOGINS.items():
         password = ADMIN_PASSWORD if login == "admin" else PASSWORD
         yield f"  sign in as {login} / {password}: {what}"
