@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -32,3 +33,49 @@ class OrderOut(BaseModel):
 class OrderList(BaseModel):
     items: list[OrderOut]
     next_cursor: str | None = None
+
+
+# --- the order's timeline (fulfilment/timeline.py; docs/api.md "The order timeline") ----------
+
+ActorRole = Literal["merchant", "supplier", "platform", "system"]
+
+
+class TimelineObject(BaseModel):
+    """What an entry is about: `shop_order` (id: the order id), `dispatch_order` (id: its
+    number), `shipment` (id: the parcel's id, with the number of its dispatch order)."""
+
+    type: str
+    id: str
+    dispatch_order_no: str | None = None
+
+
+class OrderTimelineEntry(BaseModel):
+    at: datetime
+    actor_role: ActorRole = Field(description="merchant, supplier, platform or system; never "
+                                              "a login or an account")
+    type: str
+    object: TimelineObject
+    from_status: str | None
+    to_status: str | None
+    reason: str | None
+    data: dict[str, Any]
+    # Who acted, only to fold repeated rows in the console (never serialised).
+    actor_key: str = Field(default="", exclude=True)
+
+
+class OrderTimeline(BaseModel):
+    items: list[OrderTimelineEntry]
+
+
+class DispatchTimelineEntry(TimelineEntry):
+    """A dispatch order's entry: the audit shape plus the reader-safe role and the object;
+    `actor` is the login or key only when the reader acted for the same party (or is an
+    admin), else the role."""
+
+    actor_role: ActorRole
+    object: TimelineObject
+    actor_key: str = Field(default="", exclude=True)
+
+
+class DispatchTimeline(BaseModel):
+    items: list[DispatchTimelineEntry]
