@@ -107,6 +107,13 @@ def test_the_whole_story_in_order_with_roles(client: TestClient, clock: FrozenCl
     for person in (w.merchant, *(s.owner for s in w.suppliers)):
         assert person.login not in text
     assert "actor" not in items[0] and "actor_key" not in items[0]
+    # The order itself carries the same story, in the audit shape with the shop's own login.
+    detail = ok(client.get(w.url(f"/orders/{order['order_id']}"), headers=w.headers))
+    assert [(e["type"], e["actor_role"]) for e in detail["timeline"]] == [
+        (i["type"], i["actor_role"]) for i in items]
+    assert detail["timeline"][0]["actor"] == w.merchant.login
+    assert detail["timeline"][3]["actor"] == "supplier"
+    assert w.suppliers[0].owner.login not in str(detail["timeline"])
 
 
 def test_a_supplier_reads_only_its_own_part(client: TestClient, clock: FrozenClock,

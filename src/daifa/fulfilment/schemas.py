@@ -11,30 +11,6 @@ from daifa.audit.schemas import TimelineEntry
 from daifa.dispatch.schemas import DispatchOrderOut
 from daifa.orders.schemas import BuyerOut, OrderLineOut, UnassignedLine
 
-
-class OrderOut(BaseModel):
-    order_id: str
-    shop_id: str
-    external_id: str
-    status: str
-    buyer: BuyerOut
-    paid_at: datetime | None
-    ship_by: datetime
-    created_at: datetime
-    total_fen: int
-    routing_version: int = Field(description="The dispatch-settings version it was routed with")
-    lines: list[OrderLineOut]
-    dispatch_orders: list[DispatchOrderOut]
-    unassigned_lines: list[UnassignedLine]
-    timeline: list[TimelineEntry] | None = Field(default=None,
-                                                description="Only on GET of one order")
-
-
-class OrderList(BaseModel):
-    items: list[OrderOut]
-    next_cursor: str | None = None
-
-
 # --- the order's timeline (fulfilment/timeline.py; docs/api.md "The order timeline") ----------
 
 ActorRole = Literal["merchant", "supplier", "platform", "system"]
@@ -67,10 +43,10 @@ class OrderTimeline(BaseModel):
     items: list[OrderTimelineEntry]
 
 
-class DispatchTimelineEntry(TimelineEntry):
-    """A dispatch order's entry: the audit shape plus the reader-safe role and the object;
-    `actor` is the login or key only when the reader acted for the same party (or is an
-    admin), else the role."""
+class StoryEntry(TimelineEntry):
+    """An entry of a dispatch order's (or, in GET of one order, the order's) timeline: the
+    audit shape plus the role and the object; `actor` is the login or key label only for the
+    reader's own party (every label for an admin), else the role."""
 
     actor_role: ActorRole
     object: TimelineObject
@@ -78,4 +54,28 @@ class DispatchTimelineEntry(TimelineEntry):
 
 
 class DispatchTimeline(BaseModel):
-    items: list[DispatchTimelineEntry]
+    items: list[StoryEntry]
+
+
+class OrderOut(BaseModel):
+    order_id: str
+    shop_id: str
+    external_id: str
+    status: str
+    buyer: BuyerOut
+    paid_at: datetime | None
+    ship_by: datetime
+    created_at: datetime
+    total_fen: int
+    routing_version: int = Field(description="The dispatch-settings version it was routed with")
+    lines: list[OrderLineOut]
+    dispatch_orders: list[DispatchOrderOut]
+    unassigned_lines: list[UnassignedLine]
+    timeline: list[StoryEntry] | None = Field(default=None,
+                                                description="Only on GET of one order")
+
+
+class OrderList(BaseModel):
+    items: list[OrderOut]
+    next_cursor: str | None = None
+

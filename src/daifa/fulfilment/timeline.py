@@ -31,15 +31,15 @@ from sqlalchemy import Row, select
 
 from daifa.audit import service as audit
 from daifa.audit.models import AuditEvent
-from daifa.context import Ctx
+from daifa.context import Ctx, Scope
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.errors import DispatchOrderNotFound
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import MOVED_BY
 from daifa.fulfilment.schemas import (
     ActorRole,
-    DispatchTimelineEntry,
     OrderTimelineEntry,
+    StoryEntry,
     TimelineObject,
 )
 from daifa.identity.models import Account
@@ -119,14 +119,25 @@ def for_order(ctx: Ctx, shop: Shop, order_id: str) -> list[OrderTimelineEntry]:
     """The whole story of the shop's order, for its shop or an admin (`shops.readable`);
     another shop's order is the same 404 as a missing one."""
     order = owned(ctx, shop, order_id)
+    return [OrderTimelineEntry(
+        at=e.at, actor_role=e.actor_role, type=e.type, object=e.object,
+        from_status=e.from_status, to_status=e.to_status, reason=e.reason, data=e.data,
+        actor_key=e.actor_key) for e in of_order(ctx, shop, order.id)]
+
+
+def of_order(ctx: Ctx, shop: Shop, order_pk: int) -> list[StoryEntry]:
+    """The shop order's story in the audit shape (`actor` names only the shop's own logins,
+    every login for an admin); the shop order is known to be the shop's."""
     rows = ctx.session.execute(
-        _DISPATCH_OF_ORDER.where(DispatchOrder.order_pk == order.id)).all()
-    story = Story(order.id, shop.owner_account_id, rows,
+        _DISPATCH_OF_ORDER.where(DispatchOrder.order_pk == order_pk)).all()
+    story = Story(order_pk, shop.owner_account_id, rows,
                   frozenset(row.owner_account_id for row in rows), whole_order=True)
-    return _entries(ctx, story, for_shop=True)
+    own = ("merchant" if ctx.actor.may_act_for(Scope.SHOP, shop.id, shop.owner_account_id)
+           else None)
+    return _told(ctx, story, own)
 
 
-def for_dispatch_order(ctx: Ctx, no: str) -> list[DispatchTimelineEntry]:
+def for_dispatch_order(ctx: Ctx, no: str) -> list[StoryEntry]:
     """One dispatch order's story (its events, its parcels' scans) for its shop, its supplier
     and platform admins; 404 for anyone else. Only the reader's own party is named by login."""
     found = dispatch.located(ctx, no)
@@ -139,14 +150,20 @@ def for_dispatch_order(ctx: Ctx, no: str) -> list[DispatchTimelineEntry]:
     story = Story(order.order_pk, shop.owner_account_id, [row],
                   frozenset({supplier.owner_account_id}),
                   supplier_pk=supplier.id if viewer == "supplier" else None)
-    own = {"shop": "merchant", "supplier": "supplier"}.get(viewer)
+    return _told(ctx, story, {"shop": "merchant", "supplier": "supplier"}.get(viewer))
+
+
+def _told(ctx: Ctx, story: Story, own: str | None) -> list[StoryEntry]:
+    """The entries as `own`'s party reads them (None: an admin). The shop's views explain
+    the routing of every line."""
     events = _events(ctx, story)
     labels = {event.id: event.actor for event in events}
-    return [DispatchTimelineEntry(
+    explained = _explain_routing(ctx, story, events) if own != "supplier" else {}
+    return [StoryEntry(
         at=e.at, actor=_shown_actor(labels.get(e.event_id, ""), e.actor_role, own),
         actor_role=e.actor_role, type=e.type, subject=e.object.type, object=e.object,
         from_status=e.from_status, to_status=e.to_status, reason=e.reason,
-        data=_for_reader(e.data, story), actor_key=e.actor_key)
+        data=_for_reader(explained.get(e.event_id, e.data), story), actor_key=e.actor_key)
         for e in _merge(ctx, story, events)]
 
 
@@ -176,16 +193,6 @@ class _Entry:
     data: dict[str, Any]
     actor_key: str
     event_id: int = 0
-
-
-def _entries(ctx: Ctx, story: Story, *, for_shop: bool) -> list[OrderTimelineEntry]:
-    events = _events(ctx, story)
-    explained = _explain_routing(ctx, story, events) if for_shop else {}
-    return [OrderTimelineEntry(
-        at=e.at, actor_role=e.actor_role, type=e.type, object=e.object,
-        from_status=e.from_status, to_status=e.to_status, reason=e.reason,
-        data=_for_reader(explained.get(e.event_id, e.data), story), actor_key=e.actor_key)
-        for e in _merge(ctx, story, events)]
 
 
 def _events(ctx: Ctx, story: Story) -> list[AuditEvent]:
@@ -324,13 +331,12 @@ def _scans(ctx: Ctx, story: Story) -> list[_Entry]:
 
 # --- folding repeats (the console) ------------------------------------------------------------
 
-def fold_repeats(entries: Sequence[OrderTimelineEntry | DispatchTimelineEntry],
-                 ) -> list[Any]:
+def fold_repeats(entries: Sequence[StoryEntry]) -> list[StoryEntry]:
     """Looks at the recipient, one entry per actor, dispatch order and day (Asia/Shanghai):
     the first, with `data.count` looks that day and their `data.purposes`. Every look stays in
     the audit trail and in the API; the console shows the summary."""
-    kept: list[Any] = []
-    first: dict[tuple[str, str, str], Any] = {}
+    kept: list[StoryEntry] = []
+    first: dict[tuple[str, str, str], StoryEntry] = {}
     for entry in entries:
         if entry.type != REVEAL:
             kept.append(entry)
