@@ -130,8 +130,9 @@ def test_a_supplier_reads_only_its_own_part(client: TestClient, clock: FrozenClo
         ("shipment.scan", "system", "system"),
         ("shipment.scan", "system", "system"),
         ("shipment.scan", "system", "system"),
-        ("dispatch_order.deliver", "system", "system"),
+        ("dispatch_order.deliver", "system", items[-1]["actor"]),
     ]
+    assert items[-1]["actor"] == "worker:tracking.process"  # the worker's own label
     text = str(items)
     assert w.merchant.login not in text
     assert b.supplier_id not in text and mug not in text and b.owner.login not in text

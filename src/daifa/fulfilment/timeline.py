@@ -157,21 +157,24 @@ def _told(ctx: Ctx, story: Story, own: str | None) -> list[StoryEntry]:
     """The entries as `own`'s party reads them (None: an admin). The shop's views explain
     the routing of every line."""
     events = _events(ctx, story)
-    labels = {event.id: event.actor for event in events}
+    by_id = {event.id: event for event in events}
     explained = _explain_routing(ctx, story, events) if own != "supplier" else {}
     return [StoryEntry(
-        at=e.at, actor=_shown_actor(labels.get(e.event_id, ""), e.actor_role, own),
+        at=e.at, actor=_shown_actor(by_id.get(e.event_id), e.actor_role, own),
         actor_role=e.actor_role, type=e.type, subject=e.object.type, object=e.object,
         from_status=e.from_status, to_status=e.to_status, reason=e.reason,
         data=_for_reader(explained.get(e.event_id, e.data), story), actor_key=e.actor_key)
         for e in _merge(ctx, story, events)]
 
 
-def _shown_actor(label: str, role: ActorRole, own: str | None) -> str:
-    """The login or key label for the reader's own party (everything for an admin), else the
-    role: a supplier never reads the merchant's login, nor the shop the supplier's."""
-    if own is None or (role == own and label):
-        return label or role
+def _shown_actor(event: AuditEvent | None, role: ActorRole, own: str | None) -> str:
+    """The login or key label for the reader's own party (everything for an admin), and the
+    system's own labels (``system:auto_accept``: no person's); else the role. A supplier never
+    reads the merchant's login, nor the shop the supplier's."""
+    if event is None:
+        return role
+    if own is None or event.actor_account_id is None or role == own:
+        return event.actor or role
     return role
 
 
