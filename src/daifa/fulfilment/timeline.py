@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -145,8 +146,9 @@ def for_dispatch_order(ctx: Ctx, no: str) -> list[StoryEntry]:
     if found is None or viewer is None:
         raise DispatchOrderNotFound()
     order, shop, supplier, _ = found
-    row = ctx.session.execute(
-        _DISPATCH_OF_ORDER.where(DispatchOrder.id == order.id)).one()
+    row = SimpleNamespace(id=order.id, dispatch_order_no=order.dispatch_order_no,
+                          supplier_pk=supplier.id, supplier_id=supplier.supplier_id,
+                          owner_account_id=supplier.owner_account_id)
     story = Story(order.order_pk, shop.owner_account_id, [row],
                   frozenset({supplier.owner_account_id}),
                   supplier_pk=supplier.id if viewer == "supplier" else None)

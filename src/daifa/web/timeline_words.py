@@ -121,9 +121,12 @@ class TimelineWords:
         return [line for line in out if line]
 
     def _routed(self, data: Mapping[str, Any]) -> list[str]:
-        """Per line: the SKU, the units and why they went to this supplier."""
+        """Per line: the SKU, the units and why they went to this supplier; only where the
+        reader may see the routing (the shop's views explain it; a supplier's do not)."""
         out = []
         for line in data.get("lines", []):
+            if "routing" not in line:
+                continue
             why = self.words.assignment(str(line.get("reason", "")), line.get("routing"))
             sku = line.get("sku_code", line.get("line_id", ""))
             out.append(f"{sku} × {line.get('quantity', '')}: {why}")
