@@ -8,9 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from daifa.audit import service as audit
 from daifa.config import Settings
+from daifa.context import Actor, Ctx, Scope
 from daifa.db.uow import Database
+from daifa.identity.models import Account
 from daifa.kit.clock import FrozenClock
 from daifa.worker import Worker
 from tests import factories
@@ -257,3 +261,23 @@ def test_a_merchant_supplying_its_own_shop_is_told_apart_by_the_move(
     assert [(i["type"], i["actor_role"]) for i in items] == [
         ("shop_order.received", "merchant"), ("dispatch_order.created", "merchant"),
         ("dispatch_order.accept", "supplier")]
+
+
+def test_an_admins_move_reads_as_the_platform(client: TestClient, clock: FrozenClock) -> None:
+    w = _world(client)
+    order = w.order(order_body("TL-5", ("TEE-RED", 1)))
+    no = order["dispatch_orders"][0]["dispatch_order_no"]
+    hub = client.app.state.hub  # type: ignore[attr-defined]
+    with hub.db.unit_of_work() as session:
+        admin = session.scalar(select(Account).where(Account.login == w.platform.login))
+        assert admin is not None
+        actor = Actor(scope=Scope.PERSON, account_id=admin.id, is_admin=True, label=admin.login)
+        ctx = Ctx(session=session, actor=actor, settings=hub.settings, clock=clock)
+        audit.record(ctx, "dispatch_order", no, "dispatch_order.hold", reason="other",
+                     data={"by": "platform"})
+    [*_, held] = _story(w, order["order_id"])
+    assert (held["type"], held["actor_role"]) == ("dispatch_order.hold", "platform")
+    seen = ok(client.get(f"/api/v1/dispatch-orders/{no}/timeline",
+                         headers=w.suppliers[0].owner.headers))["items"]
+    assert (seen[-1]["actor_role"], seen[-1]["actor"]) == ("platform", "platform")
+    assert w.platform.login not in str(seen)
