@@ -93,12 +93,14 @@ def sources(ctx: Ctx, story: Story) -> list[tuple[str, str]]:
     order), e.g. after-sales cases::
 
         cases = select(AfterSaleCase.case_no).where(AfterSaleCase.order_pk == story.order_pk)
-        if story.supplier_pk is not None:  # a supplier: only cases on its dispatch orders
-            cases = cases.where(AfterSaleCase.dispatch_order_pk.in_(story.numbers))
+        if not story.whole_order:  # one dispatch order's story: only the cases about it
+            cases = cases.where(AfterSaleCase.dispatch_order_pk.in_(list(story.numbers)))
         pairs += [("after_sale", no) for no in ctx.session.scalars(cases)]
 
-    The shop order's own events are in the order's story only, never in a dispatch order's
-    (which its supplier reads).
+    (the column linking a case to its dispatch order is whatever the case table names it).
+    Roles, ordering, the supplier's filtering and the console's fallback words need nothing
+    more; give the new types words in `web/timeline_words.py`. The shop order's own events are
+    in the order's story only, never in a dispatch order's (which its supplier reads).
     """
     pairs: list[tuple[str, str]] = []
     if story.whole_order:
