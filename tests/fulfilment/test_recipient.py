@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from daifa.dispatch.models import RecipientReveal
 from daifa.kit.clock import FrozenClock
-from tests.api.support import assert_problem, ok
+from tests.api.support import assert_problem, changed_settings, ok
 from tests.fulfilment.helpers import Routed, act, routed, ship, timeline_types
 from tests.shipping.test_labels import page_count
 
@@ -68,22 +68,23 @@ def test_recipient_is_the_suppliers_alone(client: TestClient) -> None:
 
 def test_daily_limit_is_429_with_retry_after_until_local_midnight(
         client: TestClient, clock: FrozenClock) -> None:
-    client.app.state.hub.settings.recipient_reveals_per_day = 2  # type: ignore[attr-defined]
-    r = routed(client)
-    no = r.accepted()["dispatch_order_no"]
-    ok(reveal(client, r, no))  # type: ignore[arg-type]
-    ok(reveal(client, r, no))  # type: ignore[arg-type]
-    limited = reveal(client, r, no)
-    body = assert_problem(limited, 429, "RECIPIENT_REVEAL_LIMIT")  # type: ignore[arg-type]
-    assert body["limit"] == 2
-    # 02:00 UTC is 10:00 in Shanghai: 14 hours to midnight there.
-    assert limited.headers["Retry-After"] == str(14 * 3600 + 1)  # type: ignore[attr-defined]
-    assert_problem(client.get(f"/api/v1/dispatch-orders/{no}/label.pdf",
-                              headers=r.first.owner.headers), 429, "RECIPIENT_REVEAL_LIMIT")
-    assert len(reveals(client)) == 2
-    clock.advance(timedelta(hours=14))
-    ok(reveal(client, r, no))  # type: ignore[arg-type]
-    assert len(reveals(client)) == 3
+    # Changed for this test only: the app (and its settings) serve the tests after it too.
+    with changed_settings(client, recipient_reveals_per_day=2):
+        r = routed(client)
+        no = r.accepted()["dispatch_order_no"]
+        ok(reveal(client, r, no))  # type: ignore[arg-type]
+        ok(reveal(client, r, no))  # type: ignore[arg-type]
+        limited = reveal(client, r, no)
+        body = assert_problem(limited, 429, "RECIPIENT_REVEAL_LIMIT")  # type: ignore[arg-type]
+        assert body["limit"] == 2
+        # 02:00 UTC is 10:00 in Shanghai: 14 hours to midnight there.
+        assert limited.headers["Retry-After"] == str(14 * 3600 + 1)  # type: ignore[attr-defined]
+        assert_problem(client.get(f"/api/v1/dispatch-orders/{no}/label.pdf",
+                                  headers=r.first.owner.headers), 429, "RECIPIENT_REVEAL_LIMIT")
+        assert len(reveals(client)) == 2
+        clock.advance(timedelta(hours=14))
+        ok(reveal(client, r, no))  # type: ignore[arg-type]
+        assert len(reveals(client)) == 3
 
 
 def test_label_pdf_counts_as_a_reveal(client: TestClient) -> None:

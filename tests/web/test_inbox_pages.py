@@ -104,7 +104,7 @@ def test_one_dispatch_order_as_its_supplier_sees_it(supplier: Setup) -> None:
     assert s1.code("TEE-RED") in text and "¥33.00" in text  # 2 × 11.00 + 11.00
     assert "¥59.00" not in text and "张三" not in text
     assert "store_default" not in text and "店铺默认" not in text  # no routing reasons
-    assert "dispatch_order.created" in text
+    assert "商家 代发单已派给" in text  # the timeline, in words
     # the supplier's own moves (accept, reject, hold: routes/fulfilment.py), none of the shop's
     assert 'data-testid="accept-form"' in page.text and 'data-testid="hold-form"' in page.text
     assert "/cancel" not in page.text and "/reassign" not in page.text

@@ -87,7 +87,7 @@ def test_every_line_says_why_it_went_where(shop: Setup) -> None:
     blue = text.split("TEE-BLUE ×1", 1)[1]
     assert "NO_RULE" in blue and "等待手动分配" in blue
     assert "UNKNOWN_SKU" in text and "小店没有这个 SKU 编码" in text
-    assert 'data-testid="timeline"' in page.text and "shop_order.received" in text
+    assert 'data-testid="story"' in page.text and "商家 收到订单" in text
     assert "¥59.00" in text  # the shop sees its own sale prices
     assert 'data-testid="assign-line-GHOST"' in page.text  # waiting lines get the form
 

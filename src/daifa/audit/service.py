@@ -62,17 +62,23 @@ def record(
     return event
 
 
+def events_of(ctx: Ctx, subjects: Iterable[tuple[str, object]]) -> list[AuditEvent]:
+    """Events of all the given subjects, oldest first, in one query: one condition per kind of
+    subject (``subject_id IN (...)``), so the statement does not grow a branch per subject."""
+    by_kind: dict[str, set[str]] = {}
+    for kind, ident in subjects:
+        by_kind.setdefault(kind, set()).add(str(ident))
+    if not by_kind:
+        return []
+    conditions = [(AuditEvent.subject_type == kind) & AuditEvent.subject_id.in_(sorted(idents))
+                  for kind, idents in sorted(by_kind.items())]
+    return list(ctx.session.scalars(
+        select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.at, AuditEvent.id)))
+
+
 def timeline(ctx: Ctx, subjects: Iterable[tuple[str, object]]) -> list[TimelineEntry]:
     """Events of all the given subjects, oldest first."""
-    conditions = [
-        (AuditEvent.subject_type == kind) & (AuditEvent.subject_id == str(ident))
-        for kind, ident in subjects
-    ]
-    if not conditions:
-        return []
-    rows = ctx.session.scalars(
-        select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.at, AuditEvent.id)
-    )
+    rows = events_of(ctx, subjects)
     return [
         TimelineEntry(
             at=row.at,

@@ -8,8 +8,6 @@ from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, exists, select
 
-from daifa.audit import service as audit
-from daifa.audit.schemas import TimelineEntry
 from daifa.bindings.events import BindingEnding
 from daifa.context import Ctx, Scope
 from daifa.dispatch.errors import DispatchOrderNotFound, OpenDispatchOrders
@@ -117,14 +115,6 @@ def owned_by_shop(ctx: Ctx, shop: Shop, no: str) -> DispatchOrder:
     if order is None:
         raise DispatchOrderNotFound()
     return order
-
-
-def timeline(ctx: Ctx, no: str) -> list[TimelineEntry]:
-    """Its events, oldest first: for its shop, its supplier and platform admins."""
-    found = located(ctx, no)
-    if found is None or viewer(ctx, found[1], found[2]) is None:
-        raise DispatchOrderNotFound()
-    return audit.timeline(ctx, [("dispatch_order", found[0].dispatch_order_no)])
 
 
 def facts(shop: Shop, order: Any) -> OrderFacts:

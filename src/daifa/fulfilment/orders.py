@@ -14,12 +14,12 @@ from typing import Any, cast
 
 from sqlalchemy import Row, Select, Table, bindparam, exists, select
 
-from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.schemas import Shipment
 from daifa.dispatch.states import RELEASED_STATUSES
+from daifa.fulfilment import timeline
 from daifa.fulfilment.ingest import Echo
 from daifa.fulfilment.schemas import OrderOut
 from daifa.kit import ids
@@ -54,9 +54,7 @@ def get(ctx: Ctx, shop: Shop, order_id: str) -> OrderOut:
     """One order with its dispatch orders, every line's reason and the timeline."""
     order = owned(ctx, shop, order_id)
     out = outs(ctx, shop, [order.id])[0]
-    subjects: list[tuple[str, object]] = [("shop_order", order.id)]
-    subjects += [("dispatch_order", d.dispatch_order_no) for d in out.dispatch_orders]
-    out.timeline = audit.timeline(ctx, subjects)
+    out.timeline = timeline.of_order(ctx, shop, order.id)
     return out
 
 

@@ -3,12 +3,58 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from daifa.audit.schemas import TimelineEntry
 from daifa.dispatch.schemas import DispatchOrderOut
 from daifa.orders.schemas import BuyerOut, OrderLineOut, UnassignedLine
+
+# --- the order's timeline (fulfilment/timeline.py; docs/api.md "The order timeline") ----------
+
+ActorRole = Literal["merchant", "supplier", "platform", "system"]
+
+
+class TimelineObject(BaseModel):
+    """What an entry is about: `shop_order` (id: the order id), `dispatch_order` (id: its
+    number), `shipment` (id: the parcel's id, with the number of its dispatch order)."""
+
+    type: str
+    id: str
+    dispatch_order_no: str | None = None
+
+
+class OrderTimelineEntry(BaseModel):
+    at: datetime
+    actor_role: ActorRole = Field(description="merchant, supplier, platform or system; never "
+                                              "a login or an account")
+    type: str
+    object: TimelineObject
+    from_status: str | None
+    to_status: str | None
+    reason: str | None
+    data: dict[str, Any]
+    # Who acted, only to fold repeated rows in the console (never serialised).
+    actor_key: str = Field(default="", exclude=True)
+
+
+class OrderTimeline(BaseModel):
+    items: list[OrderTimelineEntry]
+
+
+class StoryEntry(TimelineEntry):
+    """An entry of a dispatch order's (or, in GET of one order, the order's) timeline: the
+    audit shape plus the role and the object; `actor` is the login or key label only for the
+    reader's own party (every label for an admin), else the role."""
+
+    actor_role: ActorRole
+    object: TimelineObject
+    actor_key: str = Field(default="", exclude=True)
+
+
+class DispatchTimeline(BaseModel):
+    items: list[StoryEntry]
 
 
 class OrderOut(BaseModel):
@@ -25,10 +71,11 @@ class OrderOut(BaseModel):
     lines: list[OrderLineOut]
     dispatch_orders: list[DispatchOrderOut]
     unassigned_lines: list[UnassignedLine]
-    timeline: list[TimelineEntry] | None = Field(default=None,
+    timeline: list[StoryEntry] | None = Field(default=None,
                                                 description="Only on GET of one order")
 
 
 class OrderList(BaseModel):
     items: list[OrderOut]
     next_cursor: str | None = None
+

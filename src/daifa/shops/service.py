@@ -46,6 +46,18 @@ def owned(ctx: Ctx, shop_id: str) -> Shop:
     return shop
 
 
+def readable(ctx: Ctx, shop_id: str) -> Shop:
+    """A shop the actor speaks for, or any shop for a platform admin (who reads, with an audit
+    trail, but does not act for it); otherwise the same 404 as `owned`."""
+    if not ctx.actor.is_admin:
+        return owned(ctx, shop_id)
+    shop = (ctx.session.scalar(_BY_SHOP_ID, {"public_id": ids.normalise(shop_id)})
+            if ids.is_valid_shop_id(shop_id) else None)
+    if shop is None:
+        raise ShopNotFound()
+    return shop
+
+
 def mine(ctx: Ctx) -> Sequence[Shop]:
     if ctx.actor.scope is Scope.SHOP and ctx.actor.org_id is not None:
         return ctx.session.scalars(select(Shop).where(Shop.id == ctx.actor.org_id)).all()

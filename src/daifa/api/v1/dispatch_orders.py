@@ -9,12 +9,12 @@ from pydantic import BaseModel
 from daifa.api.deps import Call, reader, writer
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
-from daifa.audit.schemas import Timeline
 from daifa.context import Ctx
-from daifa.dispatch import service as dispatch
 from daifa.dispatch.schemas import DispatchOrderList, DispatchOrderOut
 from daifa.dispatch.states import DispatchStatus
+from daifa.fulfilment import timeline
 from daifa.fulfilment.reassign import reassign
+from daifa.fulfilment.schemas import DispatchTimeline
 from daifa.orders.schemas import ReassignIn
 from daifa.shipping import views
 from daifa.shops import service as shops
@@ -48,11 +48,12 @@ def get_dispatch_order(dispatch_order_no: str, call: Call = Depends(reader)) -> 
         return json(views.visible(ctx, dispatch_order_no))
 
 
-@router.get("/dispatch-orders/{dispatch_order_no}/timeline", response_model=Timeline)
+@router.get("/dispatch-orders/{dispatch_order_no}/timeline", response_model=DispatchTimeline)
 def dispatch_order_timeline(dispatch_order_no: str, call: Call = Depends(reader)) -> Response:
-    """Oldest first; for its shop, its supplier and platform admins."""
+    """Oldest first: its events and its parcels' tracking scans; for its shop, its supplier
+    and platform admins. `actor` names a login only to its own party (and admins)."""
     with call.ctx() as ctx:
-        return json(Timeline(items=dispatch.timeline(ctx, dispatch_order_no)))
+        return json(DispatchTimeline(items=timeline.for_dispatch_order(ctx, dispatch_order_no)))
 
 
 @router.post("/shops/{shop_id}/dispatch-orders/{dispatch_order_no}/reassign",

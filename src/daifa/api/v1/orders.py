@@ -9,10 +9,10 @@ from daifa.api.deps import Call, reader, writer
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
 from daifa.context import Ctx
-from daifa.fulfilment import assign, ingest
+from daifa.fulfilment import assign, ingest, timeline
 from daifa.fulfilment import order_files as files
 from daifa.fulfilment import orders as orders
-from daifa.fulfilment.schemas import OrderList, OrderOut
+from daifa.fulfilment.schemas import OrderList, OrderOut, OrderTimeline
 from daifa.orders.schemas import (
     AssignIn,
     BatchItem,
@@ -113,6 +113,16 @@ def get_order(shop_id: str, order_id: str, call: Call = Depends(reader)) -> Resp
     """With its dispatch orders, every line's reason and the timeline."""
     with call.ctx() as ctx:
         return json(orders.get(ctx, shops.owned(ctx, shop_id), order_id))
+
+
+@router.get("/orders/{order_id}/timeline", response_model=OrderTimeline)
+def get_order_timeline(shop_id: str, order_id: str, call: Call = Depends(reader)) -> Response:
+    """The order's whole story, oldest first: received, routed (why each line went where),
+    its dispatch orders' moves, holds, parcels and their tracking scans, deliveries,
+    cancellations. For the shop and platform admins; actors appear as roles."""
+    with call.ctx() as ctx:
+        items = timeline.for_order(ctx, shops.readable(ctx, shop_id), order_id)
+        return json(OrderTimeline(items=items))
 
 
 @router.post("/orders/{order_id}/assign", response_model=OrderOut)

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, Form, Response
 
 from daifa.context import Ctx
 from daifa.dispatch import actions, holds, lifecycle, recipient
-from daifa.dispatch import service as dispatch
 from daifa.dispatch.schemas import FullRecipient, HoldIn, NoteIn, RejectIn
 from daifa.dispatch.states import HoldReason, RejectReason
+from daifa.fulfilment import timeline
 from daifa.shipping import console_queries as queries
 from daifa.shipping import service as shipping
 from daifa.shipping.carriers import CARRIERS
@@ -27,6 +27,7 @@ from daifa.suppliers.models import Supplier
 from daifa.web import forms
 from daifa.web.page import Page, form_page, page
 from daifa.web.shipping_words import HOLD_CHOICES, REJECT_CHOICES, ShippingWords
+from daifa.web.timeline_words import TimelineWords
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -46,7 +47,9 @@ def _view(current: Page, ctx: Ctx, supplier: Supplier, no: str,
     order, shop = queries.for_supplier(ctx, supplier, no)
     return {"supplier": supplier, "order": order, "shop": shop, "full": full,
             "actions": actions.of(order, "supplier"),
-            "events": dispatch.timeline(ctx, order.dispatch_order_no), "now": ctx.now(),
+            "story": timeline.fold_repeats(timeline.for_dispatch_order(
+                ctx, order.dispatch_order_no)),
+            "tw": TimelineWords(current.gettext, current.locale), "now": ctx.now(),
             "carriers": CARRIERS, "words": ShippingWords(current.gettext),
             "reject_choices": REJECT_CHOICES, "hold_choices": HOLD_CHOICES,
             "purposes": [p.value for p in recipient.Purpose]}

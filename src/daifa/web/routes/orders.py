@@ -15,7 +15,7 @@ from daifa.catalog import mapping
 from daifa.context import Ctx
 from daifa.dispatch import actions
 from daifa.errors import ValidationFailed
-from daifa.fulfilment import assign, orders
+from daifa.fulfilment import assign, orders, timeline
 from daifa.fulfilment.reassign import reassign
 from daifa.kit.pagination import MAX_LIMIT
 from daifa.orders.schemas import AssignmentIn, BulkAssignmentIn
@@ -29,6 +29,7 @@ from daifa.web.page import Page, form_page, page
 from daifa.web.routes.shop_catalog import bound
 from daifa.web.security import safe_next
 from daifa.web.shipping_words import HOLD_CHOICES, ShippingWords
+from daifa.web.timeline_words import TimelineWords
 from daifa.web.words import Words
 
 router = APIRouter()
@@ -102,7 +103,9 @@ def _detail(current: Page, ctx: Ctx, shop: Shop, order_id: str) -> dict[str, Any
             # the dispatch orders' parcels, cancel and hold (fulfilment/_shop_do.html)
             "parcels": console_queries.parcels_of_order(ctx, shop, order.order_id),
             "actions": actions.of_each(order.dispatch_orders, "shop"),
-            "ship_words": ShippingWords(current.gettext), "hold_choices": HOLD_CHOICES}
+            "ship_words": ShippingWords(current.gettext), "hold_choices": HOLD_CHOICES,
+            "story": timeline.fold_repeats(order.timeline or []),
+            "tw": TimelineWords(current.gettext, current.locale, known)}
 
 
 def _assignments(line_id: list[str], supplier_id: list[str],
