@@ -262,3 +262,22 @@ def test_lists_filter_by_status_and_type(client: TestClient) -> None:
                          headers=s.w.headers))["items"] == []
     assert_problem(client.get(f"{base}?status=lost", headers=s.w.headers), 422,
                    "VALIDATION_FAILED")
+
+
+def test_cases_are_on_the_order_timeline_for_the_shop_and_the_supplier(
+        client: TestClient) -> None:
+    s = shipped(client, suppliers=2)
+    items = ok(s.open("refund_only", [("TEE-RED", 1), ("MUG-1", 1)]), 201)["items"]
+    tee = next(c for c in items if c["supplier_id"] == s.w.suppliers[0].supplier_id)
+    ok(case_action(client, s.w.suppliers[0], tee["case_no"], "reject", {"reason": "no_evidence"}))
+    story = ok(client.get(s.w.url(f"/orders/{s.order_id}/timeline"), headers=s.w.headers))
+    cases = [(e["object"]["id"], e["type"], e["actor_role"]) for e in story["items"]
+             if e["object"]["type"] == "after_sale"]
+    assert sorted(cases) == sorted([(c["case_no"], "after_sale.opened", "merchant")
+                                    for c in items] + [(tee["case_no"], "after_sale.reject",
+                                                        "supplier")])
+    # The supplier of the T-shirt reads its dispatch order's story: its own case only.
+    mine = ok(client.get(f"/api/v1/dispatch-orders/{tee['dispatch_order_no']}/timeline",
+                         headers=s.w.suppliers[0].owner.headers))["items"]
+    assert {e["object"]["id"] for e in mine if e["object"]["type"] == "after_sale"} == {
+        tee["case_no"]}

@@ -1,7 +1,8 @@
 """After-sales in a real headless Chromium on a 390 px phone: the shop opens a
 return-and-refund case with a photo, the supplier approves it with its return address, the
 buyer's return parcel is entered and arrives (a tracking webhook), the supplier confirms
-receipt, the case closes with the supplier liable, and the timeline shows every step.
+receipt, the case closes with the supplier liable, and the case's timeline and the order's
+story show every step.
 """
 
 from __future__ import annotations
@@ -146,6 +147,15 @@ def test_a_return_and_refund_from_the_photo_to_the_close(live: World, chromium: 
                                    "已退款"])
     expect(steps).to_have_count(6)
     _shoot(merchant, "after-sales-case-closed")
+
+    # The order's own story tells it too, between the shipping and the close.
+    page.goto(f"/shops/{live.shop_id}/orders/{live.order_id}")
+    story = page.get_by_test_id("story")
+    cases = story.locator("[data-type^='after_sale.']")
+    expect(cases).to_contain_text(["发起售后", "同意退货", "买家已寄回", "已收到退货", "已退款"])
+    expect(story.locator("[data-type='after_sale.opened']")).to_contain_text("商家")
+    expect(story.locator("[data-type='after_sale.approve_return']")).to_contain_text("供货商")
+    _shoot(merchant, "after-sales-order-story")
     for person in (merchant, supplier):
         assert person.problems == [], person.problems
         person.close()

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, select
 
+from daifa.aftersales.models import AfterSaleCase
 from daifa.audit import service as audit
 from daifa.audit.models import AuditEvent
 from daifa.context import Ctx, Scope
@@ -90,22 +91,19 @@ def sources(ctx: Ctx, story: Story) -> list[tuple[str, str]]:
     order's story. Their events appear with `object = {type: subject_type, id: subject_id}`.
 
     A new source adds its pairs here, with one query for all of them (never one per dispatch
-    order), e.g. after-sales cases::
-
-        cases = select(AfterSaleCase.case_no).where(AfterSaleCase.order_pk == story.order_pk)
-        if not story.whole_order:  # one dispatch order's story: only the cases about it
-            cases = cases.where(AfterSaleCase.dispatch_order_pk.in_(list(story.numbers)))
-        pairs += [("after_sale", no) for no in ctx.session.scalars(cases)]
-
-    (the column linking a case to its dispatch order is whatever the case table names it).
-    Roles, ordering, the supplier's filtering and the console's fallback words need nothing
-    more; give the new types words in `web/timeline_words.py`. The shop order's own events are
+    order), as the after-sales cases do. Roles, ordering, the supplier's filtering and the
+    console's fallback words need nothing more; give the new types words in
+    `web/timeline_words.py`. The shop order's own events are
     in the order's story only, never in a dispatch order's (which its supplier reads).
     """
     pairs: list[tuple[str, str]] = []
     if story.whole_order:
         pairs.append(("shop_order", str(story.order_pk)))
     pairs += [("dispatch_order", d.dispatch_order_no) for d in story.dispatch]
+    cases = select(AfterSaleCase.case_no).where(AfterSaleCase.order_pk == story.order_pk)
+    if not story.whole_order:  # one dispatch order's story: only the cases about it
+        cases = cases.where(AfterSaleCase.dispatch_order_pk.in_(list(story.numbers)))
+    pairs += [("after_sale", no) for no in ctx.session.scalars(cases) if no]
     return pairs
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from daifa.shipping.carriers import BY_CODE
+from daifa.web.aftersales_words import CaseWords
 from daifa.web.messages import N_
 from daifa.web.shipping_words import ShippingWords
 from daifa.web.words import Words
@@ -55,6 +56,7 @@ EVENTS = {
     "dispatch_order.recipient_revealed": N_("Viewed the recipient"),
     "shipment.scan": N_("Parcel %(tracking)s: %(status)s"),
 }
+AFTER_SALE = "after_sale."
 _REJECTS = frozenset({"dispatch_order.reject", "dispatch_order.expire"})
 _HOLDS = frozenset({"dispatch_order.hold", "dispatch_order.release_hold"})
 
@@ -68,12 +70,16 @@ class TimelineWords:
         self.locale = locale
         self.words = Words(gettext, names)
         self.shipping = ShippingWords(gettext)
+        self.cases = CaseWords(gettext)
 
     def role(self, role: str) -> str:
         return self._(ROLES[role]) if role in ROLES else role
 
     def sentence(self, entry: Any) -> str:
         """What happened, e.g. "Accepted" / "接单"; unknown types show their code."""
+        if entry.type.startswith(AFTER_SALE):
+            return self._("After-sales %(case_no)s: %(what)s", case_no=entry.object.id,
+                          what=self.cases.event(entry.type))
         template = EVENTS.get(entry.type)
         if template is None:
             move = ""
@@ -96,29 +102,33 @@ class TimelineWords:
 
     def details(self, entry: Any) -> list[str]:
         """The lines under the sentence: why, which parcel, where the units went."""
-        data, out = entry.data, []
+        out = self._why(entry) + self._parcels(entry)
+        if entry.data.get("note"):
+            out.append(str(entry.data["note"]))
+        return [line for line in out if line]
+
+    def _why(self, entry: Any) -> list[str]:
+        data = entry.data
+        if entry.type.startswith(AFTER_SALE):
+            return [self.cases.event_reason(entry)]
         if entry.type in _REJECTS:
-            out.append(self.shipping.reject_reason(entry.reason))
-        elif entry.type in _HOLDS:
-            out.append(self.shipping.hold_reason(entry.reason))
-        elif entry.type == "dispatch_order.recipient_revealed":
+            return [self.shipping.reject_reason(entry.reason)]
+        if entry.type in _HOLDS:
+            return [self.shipping.hold_reason(entry.reason)]
+        if entry.type == "dispatch_order.recipient_revealed":
             purposes = data.get("purposes") or [entry.reason]
-            out.append(", ".join(self.shipping.purpose(p) for p in purposes if p))
+            out = [", ".join(self.shipping.purpose(p) for p in purposes if p)]
             if data.get("count", 1) > 1:
                 out.append(self._("%(count)s times that day", count=data["count"]))
-        elif entry.type == "shipment.scan":
-            out.append(str(data.get("description") or ""))
-        elif entry.type == "dispatch_order.created":
-            out += self._routed(data)
-        elif entry.type == "dispatch_order.tracking_corrected":
-            out += [f"{self.parcel(data.get('old') or {})} → {self.parcel(data.get('new') or {})}",
+            return out
+        if entry.type == "shipment.scan":
+            return [str(data.get("description") or "")]
+        if entry.type == "dispatch_order.created":
+            return self._routed(data)
+        if entry.type == "dispatch_order.tracking_corrected":
+            return [f"{self.parcel(data.get('old') or {})} → {self.parcel(data.get('new') or {})}",
                     str(entry.reason or "")]
-        elif entry.reason:
-            out.append(str(entry.reason))
-        out += self._parcels(entry)
-        if data.get("note"):
-            out.append(str(data["note"]))
-        return [line for line in out if line]
+        return [str(entry.reason)] if entry.reason else []
 
     def _routed(self, data: Mapping[str, Any]) -> list[str]:
         """Per line: the SKU, the units and why they went to this supplier; only where the
