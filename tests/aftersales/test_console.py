@@ -96,6 +96,9 @@ def test_the_admin_decides_from_the_arbitration_queue(
     admin = console_for(s.w.platform.login)
     queue = text_of(admin.get("/admin/after-sales"))
     assert no in queue and "平台仲裁中" in queue
+    pack = text_of(admin.get(f"/after-sales/{no}"))  # the whole evidence pack
+    assert "订单全程" in pack and "收到订单" in pack and "顺丰" in pack
+    assert "退回的是别家的货" in pack and "退回的不是原商品" in pack
     decided = text_of(admin.submit(f"/after-sales/{no}/decide",
                                    {"liability": "buyer", "refund": "0", "note": "买家调包"},
                                    csrf_from=f"/after-sales/{no}"))

@@ -24,6 +24,7 @@ from daifa.aftersales.states import (
 from daifa.aftersales.views import SupplierTab
 from daifa.context import Ctx
 from daifa.errors import Forbidden, ValidationFailed
+from daifa.fulfilment import timeline
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 from daifa.web import forms
@@ -31,6 +32,7 @@ from daifa.web.aftersales_words import CaseWords
 from daifa.web.page import Page, form_page, page
 from daifa.web.security import safe_next
 from daifa.web.shipping_words import ShippingWords
+from daifa.web.timeline_words import TimelineWords
 
 router = APIRouter()
 Text = Annotated[str, Form()]
@@ -156,13 +158,18 @@ def case_page(case_no: str, current: Page = Depends(page)) -> object:
     with current.ctx() as ctx:
         target = access.find(ctx, case_no)
         case = views.one(ctx, case_no)
+        story = (timeline.for_dispatch_order(ctx, case.dispatch_order_no) if target.as_supplier
+                 and not target.as_shop else timeline.of_order(ctx, target.shop,
+                                                                target.case.order_pk))
         return current.render(
             "aftersales/case.html", case=case, party=target.party, shop=target.shop,
             supplier=target.supplier, words=CaseWords(current.gettext), now=ctx.now(),
             shipping_words=ShippingWords(current.gettext),
             addresses=(addresses.listed(ctx, target.supplier) if target.as_supplier else []),
             reject_reasons=list(CaseRejectReason), conditions=list(Condition),
-            liabilities=list(Liability), back=current.here)
+            liabilities=list(Liability), back=current.here,
+            story=timeline.fold_repeats(story),
+            tw=TimelineWords(current.gettext, current.locale))
 
 
 def _act(current: Page, case_no: str, form: str, act: Any) -> object:
