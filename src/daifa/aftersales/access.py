@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,6 +16,7 @@ from daifa.errors import Forbidden
 from daifa.shops.models import Shop
 from daifa.suppliers.models import Supplier
 
+CASE_NO = re.compile(r"AS[0-9]{14,24}")
 Party = Literal["shop", "supplier", "admin", "system"]
 
 _FIND = (select(AfterSaleCase, Shop, Supplier)
@@ -47,7 +49,10 @@ class CaseTarget:
 
 
 def find(ctx: Ctx, no: str) -> CaseTarget:
-    row = ctx.session.execute(_FIND, {"no": no.strip().upper()}).first()
+    number = no.strip().upper()
+    if not CASE_NO.fullmatch(number):  # not one of ours: no need to ask the database
+        raise CaseNotFound()
+    row = ctx.session.execute(_FIND, {"no": number}).first()
     if row is None:
         raise CaseNotFound()
     case, shop, supplier = row
