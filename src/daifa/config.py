@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     tracking_sandbox_minutes: list[int] = Field(default_factory=lambda: [30, 30, 120, 60],
                                                 min_length=4, max_length=4)
 
+    # The audit trail is chained (audit.chain) once its rows are this old: long enough for any
+    # transaction still writing rows to have committed.
+    audit_seal_after_seconds: int = Field(default=60, ge=0)
+
     # Spreadsheet uploads (products, orders, shipments): rows per file, blank ones included,
     # and bytes per upload.
     sheet_max_rows: int = Field(default=200_000, ge=1)

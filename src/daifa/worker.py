@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from daifa.aftersales import sweeps as after_sales
+from daifa.audit import chain
 from daifa.bindings import applications, invitations
 from daifa.config import Settings
 from daifa.context import Actor, Ctx
@@ -59,6 +60,7 @@ SWEEPS: dict[str, Sweep] = {
     "after_sales.answer_due": after_sales.answer_due,
     "after_sales.lapse_due": after_sales.lapse_due,
     "after_sales.rejections_due": after_sales.rejections_due,
+    "audit.seal": chain.seal,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,

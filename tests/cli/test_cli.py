@@ -152,3 +152,23 @@ def test_worker_once_runs_a_round_and_exits(database_file: Path) -> None:
     before = _counts(database_file)
     _invoke("worker", "--once")
     assert _counts(database_file) == before  # nothing was due: the demo data is fresh
+
+
+def test_audit_verify_says_the_trail_holds_or_names_the_break(
+        database_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAIFA_AUDIT_SEAL_AFTER_SECONDS", "0")
+    _invoke("db", "upgrade")
+    _invoke("demo", "seed")
+    _invoke("worker", "--once")  # seals the demo's history
+    assert "the audit trail holds" in _invoke("audit", "verify")
+    engine = create_engine(f"sqlite:///{database_file}")
+    try:
+        with engine.begin() as conn:
+            victim = conn.scalar(text("SELECT min(id) + 3 FROM audit_events"))
+            conn.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE id = :id"),
+                         {"id": victim})
+    finally:
+        engine.dispose()
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"event {victim}: changed" in result.output

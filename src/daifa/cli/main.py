@@ -1,4 +1,5 @@
-"""`daifa serve | worker | db upgrade | admin create | demo seed | docs states | docs errors`."""
+"""`daifa serve | worker | db upgrade | admin create | demo seed | docs states | docs errors |
+audit verify`."""
 
 from __future__ import annotations
 
@@ -20,13 +21,28 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Platform admins.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 docs_app = typer.Typer(help="Generated documentation.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(demo_app, name="demo")
 app.add_typer(docs_app, name="docs")
+app.add_typer(audit_app, name="audit")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(shipments_app, name="shipments")
 app.add_typer(orders_app, name="orders")
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the chained audit trail; name the first broken link (exit code 1) or say it holds."""
+    from daifa.audit import chain
+
+    with command_ctx("cli:audit verify") as ctx:
+        verdict = chain.verify(ctx.session)
+    if not verdict.ok:
+        console.print(f"[red]broken[/red] after {verdict.checked} events: {verdict.problem}")
+        raise typer.Exit(1)
+    console.print(f"the audit trail holds: {verdict.checked} sealed events checked")
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations to DAIFA_DATABASE_URL."""
