@@ -23,6 +23,7 @@ from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
 from daifa.dispatch import deadlines
 from daifa.fulfilment.reactions import REACTIONS
+from daifa.idempotency import service as idempotency
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
 from daifa.tracking import closing, sandbox
@@ -61,6 +62,7 @@ SWEEPS: dict[str, Sweep] = {
     "after_sales.lapse_due": after_sales.lapse_due,
     "after_sales.rejections_due": after_sales.rejections_due,
     "audit.seal": chain.seal,
+    "idempotency_keys.purge": idempotency.purge,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,

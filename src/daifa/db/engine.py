@@ -12,6 +12,9 @@ WRITE_OPTION = "daifa_write"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Statement parameters carry buyers' names, phones and addresses: an error's text (and so
+    # every log line made of it) shows the statement without them.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
