@@ -172,3 +172,19 @@ def test_audit_verify_says_the_trail_holds_or_names_the_break(
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
     assert f"event {victim}: changed" in result.output
+
+
+@pytest.mark.parametrize(("url", "asked", "runs"), [
+    ("sqlite:///./var/one.db", 4, 1), ("postgresql+psycopg://db.example/daifa", 4, 4)])
+def test_serve_runs_one_process_on_sqlite_and_says_so(
+        database_file: Path, monkeypatch: pytest.MonkeyPatch, url: str, asked: int,
+        runs: int) -> None:
+    import uvicorn
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.update(kwargs))
+    monkeypatch.setenv("DAIFA_DATABASE_URL", url)
+    result = runner.invoke(app, ["serve", "--workers", str(asked)])
+    assert result.exit_code == 0, result.output
+    assert started["workers"] == runs
+    assert ("served by one process" in result.output) == (runs < asked)

@@ -74,6 +74,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     if with_worker:
         os.environ["DAIFA_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
     settings = load_settings()
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        # SQLite has one writer: several processes would only queue on its lock (or answer
+        # "database is locked"), so one process serves, and says why.
+        console.print(f"[yellow]SQLite is served by one process, not {workers}[/yellow]: set "
+                      "DAIFA_DATABASE_URL to PostgreSQL to run several.")
+        workers = 1
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
     uvicorn.run("daifa.app:build", host=host, port=port, workers=workers, reload=reload,
                 factory=True, log_level="info", log_config=uvicorn_log_config())
