@@ -82,6 +82,10 @@ class DispatchLine(Base):
     backup_pks: Mapped[list[int]] = mapped_column(JsonDoc, default=list)
     stock_reserved: Mapped[bool] = mapped_column(Boolean, default=False)  # release on cancel
     shipped_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    # Units the shop asked to cancel (a cancel of the shop order's units): cancelled on the
+    # order line when the dispatch order is cancelled, the rest go back to the shop's queue;
+    # 0 again when the supplier refuses the request.
+    cancel_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RecipientReveal(Base):

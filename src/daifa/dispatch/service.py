@@ -79,6 +79,7 @@ def to_out(order: Any, lines: Sequence[Any], facts: OrderFacts, supplier_id: str
         lines=[DispatchLineOut(line_id=line.line_pk, sku_code=line.sku_code,
                                supplier_sku_code=line.supplier_sku_code,
                                quantity=line.quantity, shipped_quantity=line.shipped_quantity,
+                               cancel_quantity=getattr(line, "cancel_quantity", 0) or 0,
                                supply_price_fen=line.supply_price_fen, reason=line.reason,
                                routing=line.routing if for_shop else None)
                for line in lines],

@@ -24,6 +24,7 @@ from daifa.dispatch.events import DispatchOrderMoved
 from daifa.fulfilment import progress, reroute
 from daifa.shipping import upload_db
 from daifa.shipping.upload_db import ShippedByFile
+from daifa.suppliers.events import SupplierSuspended
 
 Handler = Callable[[Ctx, Any], None]
 
@@ -34,6 +35,7 @@ HANDLERS: Mapping[type, Sequence[Handler]] = {
     DispatchOrderMoved: [reroute.after_end, reroute.after_cancel, progress.after_move,
                          notify.on_moved],
     ShippedByFile: [progress.after_file, upload_db.announce],
+    SupplierSuspended: [reroute.after_suspension],
 }
 
 
