@@ -27,6 +27,7 @@ from daifa.dispatch.events import CANCEL_ACTIONS, ENDED_UNSHIPPED, DispatchOrder
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.rules import MAX_DISPATCH_ORDERS_PER_ORDER
 from daifa.dispatch.states import DispatchStatus, RejectReason
+from daifa.errors import InvalidTransition
 from daifa.fulfilment.assign import take_sequences
 from daifa.orders.models import OrderLine, ShopOrder
 from daifa.routing import snapshot
@@ -79,7 +80,10 @@ def after_suspension(ctx: Ctx, event: SupplierSuspended) -> None:
                                     DispatchOrder.status == DispatchStatus.ASSIGNED.value)
         .order_by(DispatchOrder.id)).all()
     for order in orders:
-        lifecycle.withdraw(ctx, order, RejectReason.SUPPLIER_SUSPENDED.value)
+        try:
+            lifecycle.withdraw(ctx, order, RejectReason.SUPPLIER_SUSPENDED.value)
+        except InvalidTransition:
+            continue  # accepted a moment ago (nothing was written): it stays the supplier's
 
 
 def release_stock(ctx: Ctx, lines: Sequence[Row[Any]]) -> None:
