@@ -28,6 +28,6 @@ class InvalidPhone(ValidationFailed):
     title = "That phone number is not valid"
 
 
-class SupplierSuspended(Conflict):
+class SupplierIsSuspended(Conflict):
     code = "SUPPLIER_SUSPENDED"
     title = "That supplier is suspended and cannot take new work"

@@ -11,8 +11,8 @@ from daifa.context import Ctx, Scope
 from daifa.errors import Forbidden
 from daifa.kit import ids
 from daifa.suppliers import rules
-from daifa.suppliers.errors import SupplierNotActive, SupplierNotFound, SupplierSuspended
-from daifa.suppliers.events import SupplierSuspended as Suspended
+from daifa.suppliers.errors import SupplierIsSuspended, SupplierNotActive, SupplierNotFound
+from daifa.suppliers.events import SupplierSuspended
 from daifa.suppliers.models import Supplier
 from daifa.suppliers.schemas import SupplierIn, SupplierOut, SupplierPublic
 from daifa.suppliers.states import SUPPLIER_TRANSITIONS, SupplierStatus
@@ -93,7 +93,7 @@ def require_active(supplier: Supplier) -> None:
 def require_may_take_work(supplier: Supplier) -> None:
     """Accepting a dispatch order is new work: refused once the platform suspended it."""
     if supplier.status == SupplierStatus.SUSPENDED:
-        raise SupplierSuspended(supplier_id=supplier.supplier_id)
+        raise SupplierIsSuspended(supplier_id=supplier.supplier_id)
     require_active(supplier)
 
 
@@ -141,7 +141,7 @@ def review(ctx: Ctx, supplier_id: str, action: str, reason: str | None = None) -
                subject=("supplier", supplier.supplier_id), reason=reason,
                reviewed_at=ctx.now(), review_note=reason)
     if action == "suspend":
-        ctx.publish(Suspended(supplier.id, supplier.supplier_id, reason))
+        ctx.publish(SupplierSuspended(supplier.id, supplier.supplier_id, reason))
     return supplier
 
 
