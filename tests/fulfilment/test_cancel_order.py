@@ -138,13 +138,13 @@ def test_part_of_a_dispatch_order_cancels_it_whole_and_the_rest_waits(client: Te
     order = ok(cancel(r, created["order_id"], lines=[(ids["TEE-RED"], 1)]))
     [dispatch] = order["dispatch_orders"]
     assert dispatch["status"] == "cancelled"
-    assert {l["sku_code"]: l["cancel_quantity"] for l in dispatch["lines"]} == {
+    assert {x["sku_code"]: x["cancel_quantity"] for x in dispatch["lines"]} == {
         "TEE-RED": 1, "MUG-1": 0}
     assert order["status"] == "unassigned"  # the rest waits: the shop's queue
     assert sorted((w["sku_code"], w["quantity"], w["reason"])
                   for w in order["unassigned_lines"]) == [
         ("MUG-1", 1, "SPLIT_BY_CANCEL"), ("TEE-RED", 1, "SPLIT_BY_CANCEL")]
-    assert {l["sku_code"]: l["cancelled_quantity"] for l in order["lines"]} == {
+    assert {x["sku_code"]: x["cancelled_quantity"] for x in order["lines"]} == {
         "TEE-RED": 1, "MUG-1": 0}
     # the rest is assigned again, and the order is partially cancelled
     ok(client.post(r.w.url(f"/orders/{created['order_id']}/assign"), json={"assignments": [
@@ -176,7 +176,7 @@ def test_whole_cancel_takes_everything_not_shipped(client: TestClient) -> None:
     assert order["status"] == "shipped"  # the live rest has all left
     assert by_supplier(order, 1, r)["status"] == "cancelled"
     assert by_supplier(order, 0, r)["status"] == "shipped"
-    assert {l["sku_code"]: l["cancelled_quantity"] for l in order["lines"]} == {
+    assert {x["sku_code"]: x["cancelled_quantity"] for x in order["lines"]} == {
         "TEE-RED": 0, "MUG-1": 1}
     assert_problem(cancel(r, created["order_id"]), 409, "ALREADY_SHIPPED")
 

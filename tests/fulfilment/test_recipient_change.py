@@ -51,7 +51,7 @@ def test_recipient_corrected_before_shipping(client: TestClient) -> None:
                                  "phone_masked": "138****8000"}
     assert ("dispatch_order.recipient_changed", "accepted") in timeline_types(
         client, r.first, no)
-    [(kind, data)] = [e for e in events(client, supplier=r.first.supplier_id)
+    [(_, data)] = [e for e in events(client, supplier=r.first.supplier_id)
                       if e[0] == "dispatch_order.recipient_changed"]
     assert data["changed"] == ["name", "phone", "address"]
     assert data["region"] == "广东省 深圳市 南山区"

@@ -29,7 +29,14 @@ from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import RELEASED_STATUSES, DispatchStatus
 from daifa.fulfilment import progress
-from daifa.fulfilment.rules import CancelPlan, Held, LineUnits, plan_cancel
+from daifa.fulfilment.rules import (
+    CancelPlan,
+    Held,
+    LineUnits,
+    cancellable_units,
+    plan_cancel,
+)
+from daifa.fulfilment.schemas import OrderOut
 from daifa.kit.states import values
 from daifa.orders import service as orders
 from daifa.orders.errors import LineNotFound, QuantityExceedsRemaining
@@ -69,6 +76,19 @@ def cancel(ctx: Ctx, shop: Shop, order_id: str, reason: str,
     progress.settle(ctx, [order.id], data={"via": "cancel"})
     ctx.session.refresh(order)
     return order
+
+
+def cancellable(order: OrderOut) -> dict[int, int]:
+    """Units of each line a cancel may still take, from the order as its shop sees it (the
+    console offers these)."""
+    held: dict[int, list[tuple[str, int]]] = {line.line_id: [] for line in order.lines}
+    for one in order.dispatch_orders:
+        for line in one.lines:
+            held.setdefault(line.line_id, []).append(
+                (one.status, line.quantity - line.shipped_quantity))
+    return {line.line_id: cancellable_units(line.quantity, line.assigned_quantity,
+                                            line.cancelled_quantity, held[line.line_id])
+            for line in order.lines}
 
 
 def _wanted(order_lines: Sequence[OrderLine],

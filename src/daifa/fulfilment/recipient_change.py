@@ -21,6 +21,8 @@ from daifa.dispatch import service as dispatch
 from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.states import RELEASED_STATUSES, SENT_STATUSES, DispatchStatus
 from daifa.errors import ValidationFailed
+from daifa.fulfilment.rules import recipient_may_change
+from daifa.fulfilment.schemas import OrderOut
 from daifa.orders import rules as order_rules
 from daifa.orders import service as orders
 from daifa.orders.errors import AlreadyShipped
@@ -62,7 +64,14 @@ def correct(ctx: Ctx, shop: Shop, order_id: str, data: RecipientIn) -> ShopOrder
     return order
 
 
+def may_correct(order: OrderOut) -> bool:
+    """Whether the recipient may still be corrected (the console offers the form)."""
+    return recipient_may_change(one.status for one in order.dispatch_orders)
+
+
 def _refuse_once_sent(ctx: Ctx, dispatched: list[DispatchOrder]) -> None:
+    if recipient_may_change(one.status for one in dispatched):
+        return
     sent = [one for one in dispatched if DispatchStatus(one.status) in SENT_STATUSES]
     if sent:
         lines = dispatch.lines_of(ctx, [sent[0].id])[sent[0].id]

@@ -161,3 +161,18 @@ def _short(line: LineUnits, mine: Sequence[Held], available: int, asked: int) ->
     if line.cancelled or pending:
         return AlreadyCancelled(line_id=line.line_id, cancellable=available)
     return QuantityExceedsRemaining(line_id=line.line_id, remaining=available, requested=asked)
+
+
+def cancellable_units(quantity: int, assigned: int, cancelled: int,
+                      held: Iterable[tuple[str, int]]) -> int:
+    """Units of a line a cancel may still take: those waiting, and those of `assigned` or
+    `accepted` dispatch orders (`held`: each dispatch order's status and unshipped units of
+    the line). What a page offers is exactly what plan_cancel accepts."""
+    waiting = max(0, quantity - assigned - cancelled)
+    return waiting + sum(units for status, units in held
+                         if status in (_CANCEL_AT_ONCE, _CANCEL_BY_REQUEST))
+
+
+def recipient_may_change(dispatch_statuses: Iterable[str]) -> bool:
+    """The recipient may be corrected while nothing of the order has left."""
+    return not any(_D(status) in SENT_STATUSES for status in dispatch_statuses)
