@@ -18,21 +18,21 @@ from daifa.fulfilment.rules import (
 )
 from daifa.orders.states import ORDER_TRANSITIONS, OrderStatus
 
-O = OrderStatus
+_O = OrderStatus
 
 
 @pytest.mark.parametrize(("quantity", "assigned", "cancelled", "statuses", "expected"), [
-    (3, 0, 3, [], O.CANCELLED),
-    (3, 0, 3, ["cancelled"], O.CANCELLED),
-    (3, 0, 1, [], O.UNASSIGNED),  # the rest waits: the shop's queue first
-    (3, 1, 1, ["assigned"], O.PARTIALLY_ASSIGNED),
-    (3, 2, 1, ["assigned"], O.PARTIALLY_CANCELLED),
-    (3, 2, 1, ["accepted", "cancelled"], O.PARTIALLY_CANCELLED),
-    (3, 2, 1, ["cancel_requested"], O.PARTIALLY_CANCELLED),
-    (3, 2, 1, ["partially_shipped"], O.PARTIALLY_SHIPPED),
-    (3, 2, 1, ["shipped", "cancelled"], O.SHIPPED),
-    (3, 2, 1, ["completed"], O.COMPLETED),
-    (3, 3, 0, ["assigned"], O.ASSIGNED),
+    (3, 0, 3, [], _O.CANCELLED),
+    (3, 0, 3, ["cancelled"], _O.CANCELLED),
+    (3, 0, 1, [], _O.UNASSIGNED),  # the rest waits: the shop's queue first
+    (3, 1, 1, ["assigned"], _O.PARTIALLY_ASSIGNED),
+    (3, 2, 1, ["assigned"], _O.PARTIALLY_CANCELLED),
+    (3, 2, 1, ["accepted", "cancelled"], _O.PARTIALLY_CANCELLED),
+    (3, 2, 1, ["cancel_requested"], _O.PARTIALLY_CANCELLED),
+    (3, 2, 1, ["partially_shipped"], _O.PARTIALLY_SHIPPED),
+    (3, 2, 1, ["shipped", "cancelled"], _O.SHIPPED),
+    (3, 2, 1, ["completed"], _O.COMPLETED),
+    (3, 3, 0, ["assigned"], _O.ASSIGNED),
 ])
 def test_status_with_cancelled_units(quantity: int, assigned: int, cancelled: int,
                                      statuses: list[str], expected: OrderStatus) -> None:
@@ -81,9 +81,9 @@ def test_every_change_one_event_makes_is_an_edge_of_the_table(before: State) -> 
 
 
 def test_moves_to_partially_cancelled_are_named_by_their_cause() -> None:
-    assert action_between(O.ASSIGNED, O.PARTIALLY_CANCELLED) == "cancel_partially"
-    assert action_between(O.UNASSIGNED, O.PARTIALLY_CANCELLED) == "assign_rest"
-    assert action_between(O.PARTIALLY_ASSIGNED, O.CANCELLED) == "cancel"
+    assert action_between(O.ASSIGNED, _O.PARTIALLY_CANCELLED) == "cancel_partially"
+    assert action_between(O.UNASSIGNED, _O.PARTIALLY_CANCELLED) == "assign_rest"
+    assert action_between(O.PARTIALLY_ASSIGNED, _O.CANCELLED) == "cancel"
 
 
 LINES = [LineUnits(1, 3, 2, 0), LineUnits(2, 1, 1, 0)]
