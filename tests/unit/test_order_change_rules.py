@@ -81,9 +81,9 @@ def test_every_change_one_event_makes_is_an_edge_of_the_table(before: State) -> 
 
 
 def test_moves_to_partially_cancelled_are_named_by_their_cause() -> None:
-    assert action_between(O.ASSIGNED, _O.PARTIALLY_CANCELLED) == "cancel_partially"
-    assert action_between(O.UNASSIGNED, _O.PARTIALLY_CANCELLED) == "assign_rest"
-    assert action_between(O.PARTIALLY_ASSIGNED, _O.CANCELLED) == "cancel"
+    assert action_between(_O.ASSIGNED, _O.PARTIALLY_CANCELLED) == "cancel_partially"
+    assert action_between(_O.UNASSIGNED, _O.PARTIALLY_CANCELLED) == "assign_rest"
+    assert action_between(_O.PARTIALLY_ASSIGNED, _O.CANCELLED) == "cancel"
 
 
 LINES = [LineUnits(1, 3, 2, 0), LineUnits(2, 1, 1, 0)]
