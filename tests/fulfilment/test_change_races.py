@@ -10,7 +10,7 @@ from daifa.db.uow import Database
 from tests.api.support import assert_problem, ok
 from tests.e2e.concurrency import rendezvous
 from tests.e2e.test_races import race
-from tests.fulfilment.helpers import act, routed
+from tests.fulfilment.helpers import act, routed, ship, timeline_types
 from tests.fulfilment.test_races import DECIDING, ROUNDS, _met
 
 
@@ -75,3 +75,29 @@ def test_suspending_the_supplier_while_it_accepts(app: FastAPI, client: TestClie
                     if d["status"] == "assigned"]
         assert backup["supplier_id"] == r.w.suppliers[1].supplier_id
     assert_problem(act(client, r.first, no, "accept"), 409, "SUPPLIER_SUSPENDED")
+
+
+def test_correcting_the_recipient_while_the_supplier_ships(app: FastAPI, client: TestClient,
+                                                           db: Database) -> None:
+    r = routed(client)
+    for index in range(ROUNDS):
+        accepted = r.accepted(f"RS-{index}", ("TEE-RED", 1))
+        no, order_id = accepted["dispatch_order_no"], accepted["order_id"]
+        url = r.w.url(f"/orders/{order_id}/recipient")
+        with rendezvous(db, "UPDATE dispatch_orders SET") as met:
+            shipped, corrected = race(
+                app, lambda c, n=no, i=index: ship(c, r.first, n, "SF", f"SF7{i:012d}"),
+                lambda c, u=url: c.patch(u, json={"name": "李四"}, headers=r.w.headers))
+        _met(db, met)
+        assert ok(shipped)["status"] == "shipped"  # the shipment always goes through
+        order = r.shop_order(order_id)
+        changes = [e for e in order["timeline"] if e["type"] == "shop_order.recipient_changed"]
+        if corrected.status_code == 200:
+            # the change came first: on record, and told to the supplier before it shipped
+            assert order["buyer"]["name"] == "李四" and len(changes) == 1
+            types = [t for t, _ in timeline_types(client, r.first, no)]
+            assert types.index("dispatch_order.recipient_changed") < types.index(
+                "dispatch_order.ship_fully")
+        else:
+            assert_problem(corrected, 409, "ALREADY_SHIPPED")
+            assert order["buyer"]["name"] == "张三" and changes == []

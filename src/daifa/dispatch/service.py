@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, exists, select
+from sqlalchemy import Row, Table, bindparam, exists, select, update
 
 from daifa.audit import service as audit
 from daifa.audit.schemas import TimelineEntry
@@ -15,7 +15,7 @@ from daifa.context import Ctx, Scope
 from daifa.dispatch.errors import DispatchOrderNotFound, OpenDispatchOrders
 from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.schemas import DispatchLineOut, DispatchOrderOut, Recipient, Shipment
-from daifa.dispatch.states import UNBIND_BLOCKING
+from daifa.dispatch.states import SENT_STATUSES, UNBIND_BLOCKING
 from daifa.kit.states import values
 from daifa.orders import rules as order_rules
 from daifa.orders.models import ShopOrder
@@ -132,3 +132,15 @@ def facts(shop: Shop, order: Any) -> OrderFacts:
     """From a shop order (an entity, or a row with the shop_orders columns)."""
     return OrderFacts(str(order.id), shop.shop_id, order.province, order.city, order.district,
                       order.buyer_name, order.buyer_phone)
+
+
+def still_unsent(ctx: Ctx, order: DispatchOrder) -> bool:
+    """Whether nothing of the dispatch order has left, checked with a conditional UPDATE that
+    changes nothing: a shipment racing the caller's change (a corrected recipient) either
+    committed first (False) or waits for the caller's transaction and then ships what it says."""
+    result = ctx.session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.id == order.id, DispatchOrder.status.not_in(values(SENT_STATUSES)))
+        .values(hold_reason=DispatchOrder.hold_reason)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -1,7 +1,10 @@
 """The shop corrects its order's recipient (name, phone, address) before anything leaves.
 
 Checked like an order coming in (the same schema: the phone normalised to E.164, the same
-lengths). Refused once anything of the order has left (409 `ALREADY_SHIPPED`). Each dispatch
+lengths). Refused once anything of the order has left (409 `ALREADY_SHIPPED`); a shipment
+racing the change is ordered against it by a conditional UPDATE of each dispatch order
+(dispatch.service.still_unsent): either the parcel left first and the change is refused, or
+the shipment waits for the change and comes after it, never both at once. Each dispatch
 order still holding units is told (its timeline and the `dispatch_order.recipient_changed`
 webhook, which carries what changed and the region, never the buyer's details), and an
 `address_problem` hold on it is released. The shop order's timeline records old → new, masked
@@ -58,6 +61,9 @@ def correct(ctx: Ctx, shop: Shop, order_id: str, data: RecipientIn) -> ShopOrder
                                    for name in changed}})
     region = order_rules.region(order.province, order.city, order.district)
     for one in dispatched:
+        if not dispatch.still_unsent(ctx, one):  # shipped a moment ago: nothing changes
+            ctx.session.refresh(one)
+            _refuse_once_sent(ctx, [one])
         if DispatchStatus(one.status) not in RELEASED_STATUSES:
             holds.recipient_changed(ctx, access.for_shop(ctx, one.dispatch_order_no), changed,
                                     region)
