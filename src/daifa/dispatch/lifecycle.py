@@ -38,6 +38,7 @@ from daifa.dispatch.states import (
     DispatchStatus,
     RejectReason,
 )
+from daifa.errors import InvalidTransition
 from daifa.kit.states import Transition
 from daifa.suppliers import service as suppliers
 
@@ -130,7 +131,19 @@ def cancel_units(ctx: Ctx, target: Target, units: Mapping[int, int], reason: str
     Returns the action fired."""
     if not target.as_shop:
         raise ShopOnly()
-    action = "request_cancel" if target.order.status == DispatchStatus.ACCEPTED else "cancel"
+    order = target.order
+    action = "request_cancel" if order.status == DispatchStatus.ACCEPTED else "cancel"
+    # The dispatch order's row first, as shipping takes it (shipping.service.claim): a shipment
+    # or an accept racing this cancel queues behind it, or wins and this one is refused.
+    claimed = ctx.session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.id == order.id, DispatchOrder.status == order.status)
+        .values(status=DispatchOrder.status)
+        .execution_options(synchronize_session=False)).rowcount == 1  # type: ignore[attr-defined]
+    if not claimed:
+        ctx.session.refresh(order, ["status"])
+        raise InvalidTransition(machine=DISPATCH_TRANSITIONS.machine, action=action,
+                                current_status=order.status)
     ctx.session.execute(_CANCEL_UNITS, [{"pk": pk, "units": n} for pk, n in sorted(units.items())])
     move(ctx, target, action, reason=reason, data={"cancel_units": lines},
          extra={"cancel_units": lines}, cancel_reason=reason)

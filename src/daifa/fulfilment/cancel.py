@@ -65,14 +65,16 @@ def cancel(ctx: Ctx, shop: Shop, order_id: str, reason: str,
                                   line.cancelled_quantity) for line in order_lines],
                        held, _wanted(order_lines, lines))
     line_of = {dl.id: dl.line_pk for rows in dispatch_lines.values() for dl in rows}
-    _cancel_waiting(ctx, order, plan)
     audit.record(ctx, "shop_order", order.id, "shop_order.cancel_units", reason=reason,
                  data=_record(plan, by_pk, line_of))
+    # Dispatch orders first, in id order, then the order's rows: the order in which shipping
+    # and the other moves take them, so concurrent transactions queue instead of deadlocking.
     for pk, units in sorted(plan.dispatch.items()):
         target = access.for_shop(ctx, by_pk[pk].dispatch_order_no)
         lifecycle.cancel_units(ctx, target, units, reason,
                                [{"line_id": line_of[dl], "quantity": n}
                                 for dl, n in sorted(units.items())])
+    _cancel_waiting(ctx, order, plan)
     progress.settle(ctx, [order.id], data={"via": "cancel"})
     ctx.session.refresh(order)
     return order

@@ -51,6 +51,12 @@ def correct(ctx: Ctx, shop: Shop, order_id: str, data: RecipientIn) -> ShopOrder
         getattr(order, column) != value for column, value in new.get(name, {}).items())]
     if not changed:
         return order
+    # Each dispatch order's row before the order's (the order shipping takes them in): a
+    # shipment that got there first refuses the change, a later one waits for it.
+    for one in dispatched:
+        if not dispatch.still_unsent(ctx, one):
+            ctx.session.refresh(one)
+            _refuse_once_sent(ctx, [one])
     for values in new.values():
         for column, value in values.items():
             setattr(order, column, value)
@@ -61,9 +67,6 @@ def correct(ctx: Ctx, shop: Shop, order_id: str, data: RecipientIn) -> ShopOrder
                                    for name in changed}})
     region = order_rules.region(order.province, order.city, order.district)
     for one in dispatched:
-        if not dispatch.still_unsent(ctx, one):  # shipped a moment ago: nothing changes
-            ctx.session.refresh(one)
-            _refuse_once_sent(ctx, [one])
         if DispatchStatus(one.status) not in RELEASED_STATUSES:
             holds.recipient_changed(ctx, access.for_shop(ctx, one.dispatch_order_no), changed,
                                     region)
