@@ -34,6 +34,7 @@ ALLOWED: dict[tuple[str, DispatchStatus], DispatchStatus] = {
     ("complete", S.DELIVERED): S.COMPLETED,
     ("cancel", S.ASSIGNED): S.CANCELLED,
     ("reassign", S.ASSIGNED): S.CANCELLED,
+    ("withdraw", S.ASSIGNED): S.REJECTED,
     ("request_cancel", S.ACCEPTED): S.CANCEL_REQUESTED,
     ("accept_cancel", S.CANCEL_REQUESTED): S.CANCELLED,
     ("refuse_cancel", S.CANCEL_REQUESTED): S.ACCEPTED,
@@ -106,8 +107,10 @@ def test_reason_values_match_the_contract() -> None:
     assert [r.value for r in HoldReason] == [
         "address_problem", "out_of_stock", "awaiting_payment", "other"]
     assert [r.value for r in RejectReason] == [
-        "out_of_stock", "cannot_ship_region", "price_changed", "other", "acceptance_timeout"]
+        "out_of_stock", "cannot_ship_region", "price_changed", "other", "acceptance_timeout",
+        "supplier_suspended"]
     assert RejectReason.ACCEPTANCE_TIMEOUT not in SUPPLIER_REJECT_REASONS
+    assert RejectReason.SUPPLIER_SUSPENDED not in SUPPLIER_REJECT_REASONS
     assert [s.value for s in DispatchStatus] == [
         "assigned", "accepted", "partially_shipped", "shipped", "delivered", "completed",
         "rejected", "cancel_requested", "cancelled"]

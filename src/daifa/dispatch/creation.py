@@ -136,7 +136,7 @@ def _line_row(dispatch_pk: int, line: NewLine, supplier_ids: Mapping[int, str]) 
         "supplier_sku_code": source.supplier_sku_code, "quantity": line.quantity,
         "supply_price_fen": unit_price(source, line.quantity), "reason": decision.reason,
         "routing": explain(decision, supplier_ids), "backup_pks": list(decision.backups),
-        "stock_reserved": line.stock_reserved, "shipped_quantity": 0,
+        "stock_reserved": line.stock_reserved, "shipped_quantity": 0, "cancel_quantity": 0,
     }
 
 

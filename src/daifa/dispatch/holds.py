@@ -4,6 +4,8 @@ While held, shipping is refused (409 DISPATCH_ORDER_ON_HOLD); accepting, rejecti
 stay possible. The shop's hold (awaiting payment, say) is the shop's to release; a supplier's hold
 may be released by the supplier or by the shop (who fixed the address, for example). Placing and
 releasing are conditional UPDATEs, so a hold and a shipment racing each other cannot both win.
+When the shop corrects the recipient, an `address_problem` hold is released with it
+(`recipient_changed`).
 """
 
 from __future__ import annotations
@@ -73,3 +75,34 @@ def _refused(ctx: Ctx, target: Target, action: str) -> None:
     raise DispatchOrderOnHold(dispatch_order_no=target.no, current_status=order.status,
                               hold_reason=order.hold_reason)
 
+
+
+def recipient_changed(ctx: Ctx, target: Target, changed: list[str], region: str) -> bool:
+    """The shop corrected the recipient (`changed`: which of name, phone, address): the
+    supplier is told on the timeline and by webhook (the new region only, as always), and an
+    `address_problem` hold is released, since that was what it waited for. Returns whether a
+    hold was released."""
+    order = target.order
+    released = bool(ctx.session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.id == order.id,
+               DispatchOrder.hold_reason == HoldReason.ADDRESS_PROBLEM.value)
+        .values(hold_reason=None, held_by=None, held_at=None)
+        .execution_options(synchronize_session=False)).rowcount == 1)  # type: ignore[attr-defined]
+    if released:
+        placed_by = order.held_by
+        ctx.session.refresh(order)
+        audit.record(ctx, "dispatch_order", target.no, "dispatch_order.release_hold",
+                     from_status=order.status, to_status=order.status,
+                     reason=HoldReason.ADDRESS_PROBLEM.value,
+                     data={"by": target.party, "placed_by": placed_by,
+                           "via": "recipient_changed"})
+        ctx.publish(DispatchOrderMoved(target, "hold_released", order.status,
+                                       HoldReason.ADDRESS_PROBLEM.value))
+    audit.record(ctx, "dispatch_order", target.no, "dispatch_order.recipient_changed",
+                 from_status=order.status, to_status=order.status,
+                 data={"changed": changed, "hold_released": released})
+    ctx.publish(DispatchOrderMoved(target, "recipient_changed", order.status,
+                                   extra={"changed": changed, "region": region,
+                                          "hold_released": released}))
+    return released

@@ -9,27 +9,38 @@ as it now stands (shipping.views).
 
 - the supplier: accept, reject (→ the next backup in the same request, else back to the shop),
   answer a cancel request (accept_cancel / refuse_cancel);
-- the shop: cancel (at once while `assigned`, a request once `accepted`, 409 once shipped);
-- either: place or release a hold (holds.py); the system: expire, deliver, complete.
+- the shop: cancel (at once while `assigned`, a request once `accepted`, 409 once shipped),
+  also as part of cancelling units of the shop order (`cancel_units`);
+- either: place or release a hold (holds.py); the system: expire, withdraw (the supplier was
+  suspended), deliver, complete.
+
+A suspended supplier cannot accept (409 SUPPLIER_SUSPENDED); what it accepted before stays its
+to ship.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, update
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.dispatch import access
 from daifa.dispatch.access import Target
+from daifa.dispatch.errors import ShopOnly
 from daifa.dispatch.events import DispatchOrderMoved
-from daifa.dispatch.models import DispatchOrder
+from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.states import (
     DISPATCH_TRANSITIONS,
     ENDING_ACTIONS,
     DispatchStatus,
     RejectReason,
 )
+from daifa.errors import InvalidTransition
 from daifa.kit.states import Transition
+from daifa.suppliers import service as suppliers
 
 # Timestamp column each move sets.
 _STAMPS = {
@@ -40,7 +51,8 @@ _STAMPS = {
 
 
 def move(ctx: Ctx, target: Target, action: str, *, reason: str | None = None,
-         data: dict[str, Any] | None = None, **values: Any) -> Transition[DispatchStatus]:
+         data: dict[str, Any] | None = None, extra: dict[str, Any] | None = None,
+         **values: Any) -> Transition[DispatchStatus]:
     """Fire `action` on the dispatch order, then let whatever reacts to it react."""
     order = target.order
     stamp = _STAMPS.get(action)
@@ -51,7 +63,8 @@ def move(ctx: Ctx, target: Target, action: str, *, reason: str | None = None,
     done = audit.fire(ctx, DISPATCH_TRANSITIONS, order, action,
                       subject=("dispatch_order", order.dispatch_order_no), reason=reason,
                       data=data, **values)
-    ctx.publish(DispatchOrderMoved(target, action, done.source.value, reason))
+    ctx.publish(DispatchOrderMoved(target, action, done.source.value, reason,
+                                   extra=dict(extra or {})))
     return done
 
 
@@ -59,6 +72,7 @@ def move(ctx: Ctx, target: Target, action: str, *, reason: str | None = None,
 
 def accept(ctx: Ctx, no: str) -> Target:
     target = access.for_supplier(ctx, no)
+    suppliers.require_may_take_work(target.supplier)
     move(ctx, target, "accept")
     return target
 
@@ -83,9 +97,14 @@ def accept_cancel(ctx: Ctx, no: str) -> None:
 
 
 def refuse_cancel(ctx: Ctx, no: str, note: str | None = None) -> None:
-    """Back to `accepted` (the only status a cancel can be requested from)."""
-    move(ctx, access.for_supplier(ctx, no), "refuse_cancel", reason=note,
-         cancel_requested_at=None)
+    """Back to `accepted` (the only status a cancel can be requested from); the units the shop
+    asked to cancel stay the supplier's to ship."""
+    target = access.for_supplier(ctx, no)
+    move(ctx, target, "refuse_cancel", reason=note, cancel_requested_at=None)
+    ctx.session.execute(update(DispatchLine)
+                        .where(DispatchLine.dispatch_order_pk == target.order.id)
+                        .values(cancel_quantity=0)
+                        .execution_options(synchronize_session=False))
 
 
 # --- the shop -------------------------------------------------------------------------------
@@ -98,7 +117,46 @@ def cancel(ctx: Ctx, no: str, reason: str | None = None) -> None:
     move(ctx, target, action, reason=reason, cancel_reason=reason)
 
 
+_DL = cast(Table, DispatchLine.__table__)
+_CANCEL_UNITS = _DL.update().where(_DL.c.id == bindparam("pk")).values(
+    cancel_quantity=bindparam("units"))
+
+
+def cancel_units(ctx: Ctx, target: Target, units: Mapping[int, int], reason: str,
+                 lines: list[dict[str, int]]) -> str:
+    """The shop cancels `units` (dispatch line id → units; `lines` says the same per shop order
+    line, for the record and the supplier) of the dispatch order: the whole dispatch order is
+    cancelled at once while `assigned`, or asked of the supplier once `accepted`; when it ends,
+    those units are cancelled and the rest go back to the shop's queue (fulfilment.reroute).
+    Returns the action fired."""
+    if not target.as_shop:
+        raise ShopOnly()
+    order = target.order
+    action = "request_cancel" if order.status == DispatchStatus.ACCEPTED else "cancel"
+    # The dispatch order's row first, as shipping takes it (shipping.service.claim): a shipment
+    # or an accept racing this cancel queues behind it, or wins and this one is refused.
+    claimed = ctx.session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.id == order.id, DispatchOrder.status == order.status)
+        .values(status=DispatchOrder.status)
+        .execution_options(synchronize_session=False)).rowcount == 1  # type: ignore[attr-defined]
+    if not claimed:
+        ctx.session.refresh(order, ["status"])
+        raise InvalidTransition(machine=DISPATCH_TRANSITIONS.machine, action=action,
+                                current_status=order.status)
+    ctx.session.execute(_CANCEL_UNITS, [{"pk": pk, "units": n} for pk, n in sorted(units.items())])
+    move(ctx, target, action, reason=reason, data={"cancel_units": lines},
+         extra={"cancel_units": lines}, cancel_reason=reason)
+    return action
+
+
 # --- the system (tracking, sweeps) ----------------------------------------------------------
+
+def withdraw(ctx: Ctx, order: DispatchOrder, reason: str) -> None:
+    """The supplier can no longer take it (suspended): ends like a rejection, so the reactions
+    send its lines to their backups, else back to the shop's queue."""
+    move(ctx, access.of_order(ctx, order), "withdraw", reason=reason, reject_reason=reason)
+
 
 def deliver(ctx: Ctx, order: DispatchOrder) -> None:
     """Every parcel delivered (the tracking package decides when)."""

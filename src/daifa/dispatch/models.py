@@ -88,6 +88,10 @@ class DispatchLine(Base):
     # Shipped units claimed by after-sales cases not withdrawn (conditional UPDATE: never more
     # than shipped, however many cases open at once).
     claimed_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Units the shop asked to cancel (a cancel of the shop order's units): cancelled on the
+    # order line when the dispatch order is cancelled, the rest go back to the shop's queue;
+    # 0 again when the supplier refuses the request.
+    cancel_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RecipientReveal(Base):

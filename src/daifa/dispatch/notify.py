@@ -29,6 +29,7 @@ EVENT_OF_ACTION = {
     "accept": "accepted",
     "reject": "rejected",
     "expire": "expired",
+    "withdraw": "withdrawn",
     "ship_partially": "partially_shipped",
     "ship_fully": "shipped",
     "deliver": "delivered",

@@ -20,6 +20,7 @@ class DispatchLineOut(BaseModel):
     supplier_sku_code: str
     quantity: int
     shipped_quantity: int = 0
+    cancel_quantity: int = Field(default=0, description="Units the shop asked to cancel")
     supply_price_fen: int = Field(description="Unit supply price, quantity tier applied")
     reason: str = Field(description="sku_rule, product_rule, store_default, manual or backup")
     routing: dict[str, Any] | None = Field(
@@ -58,6 +59,9 @@ class DispatchOrderOut(BaseModel):
     created_at: datetime
     supply_total_fen: int
     reassigned_from: str | None = None
+    purpose: str = Field(default="order", description="order (the shop order's units), or "
+                                                      "reship / exchange: an after-sales "
+                                                      "replacement")
     lines: list[DispatchLineOut]
     shipments: list[Shipment] = Field(default_factory=list)
     recipient: Recipient

@@ -6,14 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, exists, select
+from sqlalchemy import Row, Table, bindparam, exists, select, update
 
 from daifa.bindings.events import BindingEnding
 from daifa.context import Ctx, Scope
 from daifa.dispatch.errors import DispatchOrderNotFound, OpenDispatchOrders
 from daifa.dispatch.models import DispatchLine, DispatchOrder
 from daifa.dispatch.schemas import DispatchLineOut, DispatchOrderOut, Recipient, Shipment
-from daifa.dispatch.states import UNBIND_BLOCKING
+from daifa.dispatch.states import SENT_STATUSES, UNBIND_BLOCKING, DispatchPurpose
 from daifa.kit.states import values
 from daifa.orders import rules as order_rules
 from daifa.orders.models import ShopOrder
@@ -74,9 +74,11 @@ def to_out(order: Any, lines: Sequence[Any], facts: OrderFacts, supplier_id: str
         ship_by=order.ship_by, accept_by=order.accept_by, created_at=order.created_at,
         supply_total_fen=order.supply_total_fen,
         reassigned_from=(numbers or {}).get(order.reassigned_from_pk or 0),
+        purpose=getattr(order, "purpose", None) or DispatchPurpose.ORDER.value,
         lines=[DispatchLineOut(line_id=line.line_pk, sku_code=line.sku_code,
                                supplier_sku_code=line.supplier_sku_code,
                                quantity=line.quantity, shipped_quantity=line.shipped_quantity,
+                               cancel_quantity=getattr(line, "cancel_quantity", 0) or 0,
                                supply_price_fen=line.supply_price_fen, reason=line.reason,
                                routing=line.routing if for_shop else None)
                for line in lines],
@@ -121,3 +123,15 @@ def facts(shop: Shop, order: Any) -> OrderFacts:
     """From a shop order (an entity, or a row with the shop_orders columns)."""
     return OrderFacts(str(order.id), shop.shop_id, order.province, order.city, order.district,
                       order.buyer_name, order.buyer_phone)
+
+
+def still_unsent(ctx: Ctx, order: DispatchOrder) -> bool:
+    """Whether nothing of the dispatch order has left, checked with a conditional UPDATE that
+    changes nothing: a shipment racing the caller's change (a corrected recipient) either
+    committed first (False) or waits for the caller's transaction and then ships what it says."""
+    result = ctx.session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.id == order.id, DispatchOrder.status.not_in(values(SENT_STATUSES)))
+        .values(hold_reason=DispatchOrder.hold_reason)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

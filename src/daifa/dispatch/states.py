@@ -16,6 +16,12 @@ the fulfilment flow (docs/design.md) and the API guide leave room:
   and ``refuse_cancel`` returns there: the API's "back to the status before the request" without
   storing that status. Nothing ships while ``cancel_requested``: the supplier refuses the
   cancel first, so ship-vs-cancel races have exactly one winner.
+- **withdraw** (the system, while ``assigned``): the platform suspended the supplier, so what
+  it has not accepted is taken away like a rejection (reason ``supplier_suspended``) and goes to
+  the backups; what it accepted stays its to ship. A suspended supplier cannot accept.
+- **Cancelling units of the shop order** (fulfilment/cancel.py) uses the same two moves: a
+  dispatch order is cancelled whole, its lines' ``cancel_quantity`` saying which units the shop
+  cancels; the rest go back to the shop's queue. A refused request clears them.
 - **reassign** (by the shop, while ``assigned``) ends the old dispatch order as ``cancelled``
   with reason ``REASSIGNED_REASON``; the new supplier gets a new dispatch order.
 - **Holds are not a status.** A hold is a separate nullable ``hold_reason`` field
@@ -68,10 +74,12 @@ class RejectReason(StrEnum):
     PRICE_CHANGED = "price_changed"
     OTHER = "other"
     ACCEPTANCE_TIMEOUT = "acceptance_timeout"  # set by the worker (action "expire"), not a person
+    SUPPLIER_SUSPENDED = "supplier_suspended"  # the platform suspended it (action "withdraw")
 
 
 # Reasons a supplier may give when rejecting by hand.
-SUPPLIER_REJECT_REASONS = frozenset(RejectReason) - {RejectReason.ACCEPTANCE_TIMEOUT}
+SUPPLIER_REJECT_REASONS = frozenset(RejectReason) - {RejectReason.ACCEPTANCE_TIMEOUT,
+                                                     RejectReason.SUPPLIER_SUSPENDED}
 
 REASSIGNED_REASON = "reassigned"
 
@@ -85,6 +93,7 @@ DISPATCH_TRANSITIONS = TransitionTable[DispatchStatus](
         ("accept", _S.ASSIGNED, _S.ACCEPTED),
         ("reject", _S.ASSIGNED, _S.REJECTED),
         ("expire", _S.ASSIGNED, _S.REJECTED),
+        ("withdraw", _S.ASSIGNED, _S.REJECTED),
         ("ship_partially", _SHIPPABLE, _S.PARTIALLY_SHIPPED),
         ("ship_fully", _SHIPPABLE, _S.SHIPPED),
         ("deliver", _S.SHIPPED, _S.DELIVERED),
@@ -104,11 +113,12 @@ MOVED_BY: dict[str, Literal["shop", "supplier", "system"]] = {
     "accept": "supplier", "reject": "supplier", "ship_partially": "supplier",
     "ship_fully": "supplier", "accept_cancel": "supplier", "refuse_cancel": "supplier",
     "cancel": "shop", "request_cancel": "shop", "reassign": "shop",
-    "expire": "system", "deliver": "system", "complete": "system",
+    "expire": "system", "withdraw": "system", "deliver": "system", "complete": "system",
 }
 SHIP_ACTIONS = frozenset({"ship_partially", "ship_fully"})
 # Moves after which the units are no longer the supplier's.
-ENDING_ACTIONS = frozenset({"reject", "expire", "cancel", "accept_cancel", "reassign"})
+ENDING_ACTIONS = frozenset({"reject", "expire", "withdraw", "cancel", "accept_cancel",
+                            "reassign"})
 
 OPEN_STATUSES = _T.name(
     "open", _T.sources(*(a for a, by in MOVED_BY.items() if by == "supplier")),

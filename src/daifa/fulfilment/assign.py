@@ -79,7 +79,7 @@ def _check_remaining(wanted: list[_Wanted]) -> None:
         per_line[entry.line.id] = per_line.get(entry.line.id, 0) + entry.quantity
     for entry in wanted:
         line = entry.line
-        left = line.quantity - line.assigned_quantity
+        left = line.quantity - line.assigned_quantity - line.cancelled_quantity
         if per_line[line.id] > left:
             raise QuantityExceedsRemaining(line_id=line.id, remaining=left,
                                            requested=per_line[line.id])
@@ -128,7 +128,8 @@ def _take_units(ctx: Ctx, order: ShopOrder, wanted: list[_Wanted]) -> None:
         result = ctx.session.execute(
             update(OrderLine)
             .where(OrderLine.id == line_pk,
-                   OrderLine.assigned_quantity + quantity <= OrderLine.quantity)
+                   OrderLine.assigned_quantity + OrderLine.cancelled_quantity + quantity
+                   <= OrderLine.quantity)
             .values(assigned_quantity=OrderLine.assigned_quantity + quantity)
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -170,7 +171,8 @@ def _settle_status(ctx: Ctx, order: ShopOrder, *, data: dict[str, object]) -> No
     # Dispatch orders that already shipped keep the order partially shipped.
     statuses = ctx.session.scalars(select(DispatchOrder.status).where(
         DispatchOrder.order_pk == order.id)).all()
-    target = status_for(order.quantity, order.assigned_quantity, statuses)
+    target = status_for(order.quantity, order.assigned_quantity, statuses,
+                        order.cancelled_quantity)
     action = action_between(current, target)
     if action is None:
         audit.record(ctx, "shop_order", order.id, "shop_order.assigned_more",

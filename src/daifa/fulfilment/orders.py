@@ -159,9 +159,11 @@ def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Ro
                                           detail=order.address_detail)),
         paid_at=order.paid_at, ship_by=order.ship_by, created_at=order.created_at,
         total_fen=order.total_fen, routing_version=order.routing_version,
+        cancelled_quantity=order.cancelled_quantity,
         lines=[OrderLineOut(line_id=line.id, sku_code=line.sku_code, quantity=line.quantity,
                             unit_price_fen=line.unit_price_fen,
                             assigned_quantity=line.assigned_quantity,
+                            cancelled_quantity=line.cancelled_quantity,
                             assignments=assignments[line.id],
                             unassigned_reason=line.unassigned_reason, routing=line.routing)
                for line in lines],
@@ -170,8 +172,12 @@ def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Ro
                                          shipments=(sent or {}).get(d.id, ()))
                          for d in dispatched],
         unassigned_lines=[UnassignedLine(line_id=line.id, sku_code=line.sku_code,
-                                         quantity=line.quantity - line.assigned_quantity,
+                                         quantity=_waiting(line),
                                          reason=line.unassigned_reason or "RELEASED",
                                          routing=line.routing)
-                          for line in lines if line.assigned_quantity < line.quantity],
+                          for line in lines if _waiting(line) > 0],
     )
+
+
+def _waiting(line: Any) -> int:
+    return int(line.quantity - line.assigned_quantity - line.cancelled_quantity)

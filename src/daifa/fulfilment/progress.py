@@ -24,7 +24,8 @@ from daifa.shipping.upload_db import ShippedByFile
 CHUNK = 900
 # One query per chunk: each order with the statuses of its dispatch orders (none: one row, NULL);
 # after-sales replacements are not the order's units.
-_STATE = ("SELECT o.id, o.status, o.quantity, o.assigned_quantity, d.status "
+_STATE = ("SELECT o.id, o.status, o.quantity, o.assigned_quantity, o.cancelled_quantity, "
+          "d.status "
           "FROM shop_orders o LEFT JOIN dispatch_orders d ON d.order_pk = o.id "
           f"AND d.purpose = '{DispatchPurpose.ORDER.value}' WHERE {{where}}")
 
@@ -48,22 +49,23 @@ def settle(ctx: Ctx, order_pks: Collection[int], *,
     pks = sorted(set(order_pks))
     moves: list[Move] = []
     shared = dict(data or {})  # the same event data for every order of the call
-    decided: dict[tuple[str, bool, bool, tuple[str, ...]], str | None] = {}
+    decided: dict[tuple[str, bool, bool, bool, bool, tuple[str, ...]], str | None] = {}
     for start in range(0, len(pks), CHUNK):
         where, params = driver.is_in("o.id", pks[start:start + CHUNK])
-        orders: dict[int, tuple[str, int, int, list[str]]] = {}
-        for pk, current, quantity, assigned, status in driver.rows(
+        orders: dict[int, tuple[str, int, int, int, list[str]]] = {}
+        for pk, current, quantity, assigned, cancelled, status in driver.rows(
                 _STATE.format(where=where), params):
-            entry = orders.setdefault(pk, (current, quantity, assigned, []))
+            entry = orders.setdefault(pk, (current, quantity, assigned, cancelled or 0, []))
             if status is not None:
-                entry[3].append(status)
-        for pk, (current, quantity, assigned, statuses) in orders.items():
+                entry[4].append(status)
+        for pk, (current, quantity, assigned, cancelled, statuses) in orders.items():
             # status_for looks only at these: a batch has few distinct cases.
-            key = (current, assigned <= 0, assigned < quantity,
+            key = (current, assigned <= 0, assigned + cancelled < quantity, cancelled > 0,
+                   cancelled >= quantity,
                    tuple(statuses) if len(statuses) < 2 else tuple(sorted(statuses)))
             if key not in decided:
-                decided[key] = action_between(OrderStatus(current),
-                                              status_for(quantity, assigned, statuses))
+                decided[key] = action_between(
+                    OrderStatus(current), status_for(quantity, assigned, statuses, cancelled))
             action = decided[key]
             if action is not None:
                 moves.append(Move(pk, current, action, str(pk), data=shared))

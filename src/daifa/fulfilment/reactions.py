@@ -27,6 +27,7 @@ from daifa.dispatch.events import DispatchOrderMoved
 from daifa.fulfilment import progress, reroute
 from daifa.shipping import upload_db
 from daifa.shipping.upload_db import ShippedByFile
+from daifa.suppliers.events import SupplierSuspended
 
 Handler = Callable[[Ctx, Any], None]
 
@@ -37,6 +38,7 @@ HANDLERS: Mapping[type, Sequence[Handler]] = {
     DispatchOrderMoved: [reroute.after_end, reroute.after_cancel, progress.after_move,
                          notify.on_moved, replacements.after_move],
     ShippedByFile: [progress.after_file, upload_db.announce, replacements.after_file],
+    SupplierSuspended: [reroute.after_suspension],
     CasesOpened: [after_sale_notify.on_opened],
     CaseMoved: [after_sale_notify.on_moved],
 }

@@ -1,10 +1,12 @@
 """Where a dispatch order's units go when it ends without shipping.
 
-Rejected or expired: each line goes to the next backup its routing stored (`backup_pks`) that is
-still active, bound, has a source for the SKU and the stock; the lines taken by one backup become
-one new dispatch order (reason `backup`, with why each earlier supplier was passed over). Lines
-with no backup left, and every line of a cancelled dispatch order, go back to the shop order as
-waiting units. Stock reserved by the old dispatch order is released first.
+Rejected, expired or withdrawn (the supplier was suspended): each line goes to the next backup its
+routing stored (`backup_pks`) that is still active, bound, has a source for the SKU and the stock;
+the lines taken by one backup become one new dispatch order (reason `backup`, with why each earlier
+supplier was passed over). Lines with no backup left, and every line of a cancelled dispatch order,
+go back to the shop order as waiting units, except the units the shop cancelled with it (its lines'
+`cancel_quantity`, fulfilment/cancel.py): those are cancelled on the order's lines. Stock reserved
+by the old dispatch order is released first.
 """
 
 from __future__ import annotations
@@ -13,23 +15,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row, select, update
 
 from daifa.audit import service as audit
 from daifa.catalog import service as catalog
 from daifa.context import Ctx
-from daifa.dispatch import creation
+from daifa.dispatch import creation, lifecycle
 from daifa.dispatch import service as dispatch
 from daifa.dispatch.access import Target
 from daifa.dispatch.events import CANCEL_ACTIONS, ENDED_UNSHIPPED, DispatchOrderMoved
+from daifa.dispatch.models import DispatchOrder
 from daifa.dispatch.rules import MAX_DISPATCH_ORDERS_PER_ORDER
-from daifa.dispatch.states import DispatchPurpose
+from daifa.dispatch.states import DispatchPurpose, DispatchStatus, RejectReason
+from daifa.errors import InvalidTransition
 from daifa.orders.models import OrderLine, ShopOrder
 from daifa.routing import snapshot
 from daifa.routing.rules import Decision, Reason, Snapshot, manual_choice
+from daifa.suppliers.events import SupplierSuspended
 
 REJECTED = "REJECTED"  # order line's unassigned_reason: its supplier rejected, no backup left
 CANCELLED = "CANCELLED"  # the shop cancelled the dispatch order
+# The shop cancelled some units of the dispatch order; it was cancelled whole and these wait.
+SPLIT_BY_CANCEL = "SPLIT_BY_CANCEL"
 
 
 @dataclass
@@ -53,12 +60,29 @@ def after_end(ctx: Ctx, event: DispatchOrderMoved) -> None:
 
 
 def after_cancel(ctx: Ctx, event: DispatchOrderMoved) -> None:
-    """Cancelled: its stock released and its units waiting on the shop order again."""
+    """Cancelled: its stock released, the units the shop cancelled with it cancelled, the
+    others waiting on the shop order again."""
     if event.action in CANCEL_ACTIONS and _own_units(event):
         target = event.target
         lines = dispatch.lines_of(ctx, [target.order.id])[target.order.id]
         release_stock(ctx, lines)
-        give_back(ctx, target, lines, CANCELLED, event.reason)
+        split = any(line.cancel_quantity for line in lines)
+        give_back(ctx, target, lines, SPLIT_BY_CANCEL if split else CANCELLED, event.reason)
+
+
+def after_suspension(ctx: Ctx, event: SupplierSuspended) -> None:
+    """The supplier was suspended: every dispatch order it has not accepted is withdrawn, and
+    goes to its backups like a rejection (else back to the shop's queue). What it accepted
+    stays its to ship."""
+    orders = ctx.session.scalars(
+        select(DispatchOrder).where(DispatchOrder.supplier_pk == event.supplier_pk,
+                                    DispatchOrder.status == DispatchStatus.ASSIGNED.value)
+        .order_by(DispatchOrder.id)).all()
+    for order in orders:
+        try:
+            lifecycle.withdraw(ctx, order, RejectReason.SUPPLIER_SUSPENDED.value)
+        except InvalidTransition:
+            continue  # accepted a moment ago (nothing was written): it stays the supplier's
 
 
 def _own_units(event: DispatchOrderMoved) -> bool:
@@ -148,25 +172,32 @@ def _create(ctx: Ctx, order: ShopOrder, old_pk: int, ship_by: Any,
 
 def give_back(ctx: Ctx, target: Target, lines: Sequence[Row[Any]], code: str,
               why: str | None) -> None:
-    """The lines' units wait on the shop order again (reason `code`), in line order."""
-    total = 0
+    """The lines' units leave the dispatch order, in line order: those the shop cancelled
+    with it (`cancel_quantity`) are cancelled, the others wait on the shop order again
+    (reason `code`)."""
+    total = cancelled_total = 0
     for line in sorted(lines, key=lambda line: line.line_pk):
         units = line.quantity - line.shipped_quantity
         if units <= 0:
             continue
+        cancelled = min(units, line.cancel_quantity or 0)
         total += units
-        ctx.session.execute(
-            update(OrderLine).where(OrderLine.id == line.line_pk)
-            .values(assigned_quantity=OrderLine.assigned_quantity - units,
-                    unassigned_reason=code,
-                    routing={"reason": code, "supplier_id": target.supplier.supplier_id,
-                             "dispatch_order_no": target.no, "why": why})
-            .execution_options(synchronize_session=False))
+        cancelled_total += cancelled
+        values: dict[str, Any] = {
+            "assigned_quantity": OrderLine.assigned_quantity - units,
+            "cancelled_quantity": OrderLine.cancelled_quantity + cancelled}
+        if units > cancelled:
+            values.update(unassigned_reason=code,
+                          routing={"reason": code, "supplier_id": target.supplier.supplier_id,
+                                   "dispatch_order_no": target.no, "why": why})
+        ctx.session.execute(update(OrderLine).where(OrderLine.id == line.line_pk)
+                            .values(**values).execution_options(synchronize_session=False))
     if total:
         ctx.session.execute(
             update(ShopOrder).where(ShopOrder.id == target.order.order_pk)
-            .values(assigned_quantity=ShopOrder.assigned_quantity - total)
+            .values(assigned_quantity=ShopOrder.assigned_quantity - total,
+                    cancelled_quantity=ShopOrder.cancelled_quantity + cancelled_total)
             .execution_options(synchronize_session=False))
         loaded = ctx.session.get(ShopOrder, target.order.order_pk)
         if loaded is not None:
-            ctx.session.expire(loaded, ["assigned_quantity"])
+            ctx.session.expire(loaded, ["assigned_quantity", "cancelled_quantity"])

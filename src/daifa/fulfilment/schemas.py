@@ -67,6 +67,7 @@ class OrderOut(BaseModel):
     ship_by: datetime
     created_at: datetime
     total_fen: int
+    cancelled_quantity: int = Field(default=0, description="Units the shop cancelled")
     routing_version: int = Field(description="The dispatch-settings version it was routed with")
     lines: list[OrderLineOut]
     dispatch_orders: list[DispatchOrderOut]

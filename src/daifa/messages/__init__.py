@@ -18,13 +18,14 @@ from typing import Any
 
 from daifa.messages.accounts import ACCOUNTS
 from daifa.messages.aftersales import AFTERSALES
+from daifa.messages.changes import CHANGES
 from daifa.messages.fulfilment import FULFILMENT
 from daifa.messages.marks import N_
 
 __all__ = ["CATALOG", "N_", "PHRASES", "Notice", "placeholders", "render"]
 
 Gettext = Callable[[str], str]
-CATALOG: dict[str, str] = {**ACCOUNTS, **FULFILMENT, **AFTERSALES}
+CATALOG: dict[str, str] = {**ACCOUNTS, **FULFILMENT, **AFTERSALES, **CHANGES}
 # Params under these names are message ids themselves (a carrier's shape hint, marked N_ where it
 # is defined): each surface translates them along with the message they go into.
 PHRASES = frozenset({"shape"})

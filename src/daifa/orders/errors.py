@@ -36,3 +36,15 @@ class OutOfStock(Conflict):
 class TooManyDispatchOrders(Conflict):
     code = "TOO_MANY_DISPATCH_ORDERS"
     title = "An order can have at most 99 dispatch orders"
+
+
+# --- order changes (cancelling units, correcting the recipient) ------------------------------
+
+class AlreadyShipped(Conflict):
+    code = "ALREADY_SHIPPED"
+    title = "Something of the order has already left; that part can no longer change"
+
+
+class AlreadyCancelled(Conflict):
+    code = "ALREADY_CANCELLED"
+    title = "Those units are cancelled already, or their cancellation waits for the supplier"

@@ -35,6 +35,8 @@ class ShopOrder(Base):
     ship_by: Mapped[datetime] = mapped_column(UtcDateTime)
     quantity: Mapped[int] = mapped_column(Integer)  # units over all lines
     assigned_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    # Units the shop cancelled (over all lines): neither with a supplier nor waiting.
+    cancelled_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Dispatch orders made for it so far: their sequence numbers are taken from here, with a
     # conditional UPDATE that also serialises concurrent assignments of the same order.
     dispatch_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -45,7 +47,8 @@ class ShopOrder(Base):
 
 
 class OrderLine(Base):
-    """One SKU of an order. `assigned_quantity` units are with suppliers (dispatch lines)."""
+    """One SKU of an order. `assigned_quantity` units are with suppliers (dispatch lines),
+    `cancelled_quantity` were cancelled by the shop; the rest wait for a supplier."""
 
     __tablename__ = "order_lines"
 
@@ -57,6 +60,7 @@ class OrderLine(Base):
     unit_price_fen: Mapped[int] = mapped_column(BigInteger)  # the shop's sale price
     shop_sku_pk: Mapped[int | None] = mapped_column(ForeignKey("shop_skus.id"), nullable=True)
     assigned_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Why the units not with a supplier wait (Unassigned code), and the resolver's explanation.
     unassigned_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     routing: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc, nullable=True)

@@ -114,6 +114,7 @@ class OrderLineOut(BaseModel):
     quantity: int
     unit_price_fen: int
     assigned_quantity: int
+    cancelled_quantity: int = Field(default=0, description="Units the shop cancelled")
     assignments: list[Assignment] = Field(default_factory=list)
     unassigned_reason: str | None = None
     routing: dict[str, Any] | None = Field(default=None, description="Why the units not with "
@@ -155,6 +156,27 @@ class BulkAssignItem(BaseModel):
 
 class BulkAssignOut(BaseModel):
     items: list[BulkAssignItem]
+
+
+class CancelLineIn(BaseModel):
+    line_id: int
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+
+
+class CancelIn(_In):
+    reason: str = Field(min_length=1, max_length=255, examples=["buyer cancelled"])
+    lines: list[CancelLineIn] | None = Field(
+        default=None, max_length=MAX_LINES,
+        description="Units to cancel per line; none: every unit that has not left")
+
+
+class RecipientIn(_In):
+    """Only the fields given change; checked like an order's buyer."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    phone: Annotated[str, Field(min_length=3, max_length=32), AfterValidator(_phone)] | None = \
+        Field(default=None, description="Checked and stored in E.164, as when ordering")
+    address: AddressIn | None = None
 
 
 class ReassignIn(BaseModel):

@@ -26,3 +26,8 @@ class SupplierNotActive(Conflict):
 class InvalidPhone(ValidationFailed):
     code = "INVALID_PHONE"
     title = "That phone number is not valid"
+
+
+class SupplierIsSuspended(Conflict):
+    code = "SUPPLIER_SUSPENDED"
+    title = "That supplier is suspended and cannot take new work"

@@ -11,7 +11,8 @@ from daifa.context import Ctx, Scope
 from daifa.errors import Forbidden
 from daifa.kit import ids
 from daifa.suppliers import rules
-from daifa.suppliers.errors import SupplierNotActive, SupplierNotFound
+from daifa.suppliers.errors import SupplierIsSuspended, SupplierNotActive, SupplierNotFound
+from daifa.suppliers.events import SupplierSuspended
 from daifa.suppliers.models import Supplier
 from daifa.suppliers.schemas import SupplierIn, SupplierOut, SupplierPublic
 from daifa.suppliers.states import SUPPLIER_TRANSITIONS, SupplierStatus
@@ -89,6 +90,13 @@ def require_active(supplier: Supplier) -> None:
                                 supplier_status=supplier.status)
 
 
+def require_may_take_work(supplier: Supplier) -> None:
+    """Accepting a dispatch order is new work: refused once the platform suspended it."""
+    if supplier.status == SupplierStatus.SUSPENDED:
+        raise SupplierIsSuspended(supplier_id=supplier.supplier_id)
+    require_active(supplier)
+
+
 def mine(ctx: Ctx) -> Sequence[Supplier]:
     if ctx.actor.scope is Scope.SUPPLIER and ctx.actor.org_id is not None:
         return ctx.session.scalars(select(Supplier).where(Supplier.id == ctx.actor.org_id)).all()
@@ -123,13 +131,17 @@ def to_private(supplier: Supplier) -> SupplierOut:
 
 
 def review(ctx: Ctx, supplier_id: str, action: str, reason: str | None = None) -> Supplier:
-    """approve | reject | suspend | reinstate, by a platform admin, recorded with its reason."""
+    """approve | reject | suspend | reinstate, by a platform admin, recorded with its reason.
+    Suspending publishes `SupplierSuspended`: its dispatch orders nobody accepted yet go to
+    their backups in the same transaction (the reactions)."""
     if not ctx.actor.is_admin:
         raise Forbidden()  # platform admins only
     supplier = by_public_id(ctx, supplier_id)
     audit.fire(ctx, SUPPLIER_TRANSITIONS, supplier, action,
                subject=("supplier", supplier.supplier_id), reason=reason,
                reviewed_at=ctx.now(), review_note=reason)
+    if action == "suspend":
+        ctx.publish(SupplierSuspended(supplier.id, supplier.supplier_id, reason))
     return supplier
 
 

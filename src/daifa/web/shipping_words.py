@@ -27,6 +27,7 @@ REJECT_REASONS = {
     "price_changed": N_("Price changed"),
     "other": N_("Other reason"),
     "acceptance_timeout": N_("Not accepted in time"),
+    "supplier_suspended": N_("The supplier was suspended"),
 }
 HOLD_REASONS = {
     "address_problem": N_("Address problem"),

@@ -40,6 +40,33 @@ WAITING = {
     "MANUAL_MODE": N_("The shop assigns orders by hand (manual mode)."),
     "NO_ELIGIBLE_SUPPLIER": N_("None of the rule's suppliers could take it."),
     "RELEASED": N_("Its units came back from a rejected or cancelled dispatch order."),
+    "REJECTED": N_("Its supplier rejected them (or could no longer take them) and no backup "
+                   "was left."),
+    "CANCELLED": N_("Their dispatch order was cancelled."),
+    "SPLIT_BY_CANCEL": N_("Other units of their dispatch order were cancelled, so it was "
+                          "cancelled whole; assign these again."),
+}
+ORDER_STATUSES = {
+    "unassigned": N_("Waiting for assignment"),
+    "partially_assigned": N_("Partly assigned"),
+    "assigned": N_("Assigned"),
+    "partially_shipped": N_("Partly shipped"),
+    "shipped": N_("Shipped"),
+    "delivered": N_("Delivered"),
+    "completed": N_("Completed"),
+    "partially_cancelled": N_("Partly cancelled"),
+    "cancelled": N_("Cancelled"),
+}
+DISPATCH_STATUSES = {
+    "assigned": N_("Awaiting acceptance"),
+    "accepted": N_("Accepted"),
+    "partially_shipped": N_("Partly shipped"),
+    "shipped": N_("Shipped"),
+    "delivered": N_("Delivered"),
+    "completed": N_("Completed"),
+    "rejected": N_("Rejected"),
+    "cancel_requested": N_("Cancel requested"),
+    "cancelled": N_("Cancelled"),
 }
 class Words:
     """Sentences for one request's language."""
@@ -72,6 +99,13 @@ class Words:
             text += " " + self._("Backups if it is rejected: %(list)s.",
                                  list=", ".join(self.supplier(b) for b in backups))
         return text
+
+    def order_status(self, status: str) -> str:
+        """A shop order's status in words (the code stays beside it on the page)."""
+        return self._(ORDER_STATUSES[status]) if status in ORDER_STATUSES else status
+
+    def dispatch_status(self, status: str) -> str:
+        return self._(DISPATCH_STATUSES[status]) if status in DISPATCH_STATUSES else status
 
     def waiting(self, reason: str, routing: Mapping[str, Any] | None) -> str:
         """Why units wait for manual assignment."""

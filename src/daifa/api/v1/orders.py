@@ -1,4 +1,5 @@
-"""Shop orders in (one, a batch), read, assigned by hand; dry runs of proposed rules."""
+"""Shop orders in (one, a batch), read, assigned by hand, cancelled, their recipient corrected;
+dry runs of proposed rules."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from daifa.api.deps import Call, reader, writer
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
 from daifa.context import Ctx
-from daifa.fulfilment import assign, ingest, timeline
+from daifa.fulfilment import assign, cancel, ingest, recipient_change, timeline
 from daifa.fulfilment import order_files as files
 from daifa.fulfilment import orders as orders
 from daifa.fulfilment.schemas import OrderList, OrderOut, OrderTimeline
@@ -19,9 +20,11 @@ from daifa.orders.schemas import (
     BatchOut,
     BulkAssignIn,
     BulkAssignOut,
+    CancelIn,
     ItemError,
     OrderBatchIn,
     OrderIn,
+    RecipientIn,
 )
 from daifa.orders.states import OrderStatus
 from daifa.routing import dryrun
@@ -138,6 +141,34 @@ def assign_order(shop_id: str, order_id: str, body: AssignIn, request: Request,
         return 200, orders.outs(ctx, shop, [order.id])[0].model_dump_json().encode()
 
     return respond(call, request, key, body.model_dump(mode="json"), handle)
+
+
+@router.post("/orders/{order_id}/cancel", response_model=OrderOut)
+def cancel_order(shop_id: str, order_id: str, body: CancelIn,
+                 call: Call = Depends(writer)) -> Response:
+    """Cancel units that have not left: `lines` per line, or (none) all of them. Waiting units
+    and `assigned` dispatch orders are cancelled at once; `accepted` ones are asked of the
+    supplier (`cancel_requested`), and their units are cancelled when it accepts. A dispatch
+    order is cancelled whole: its units not asked for wait to be assigned again. Units that left
+    are 409 ALREADY_SHIPPED, units already cancelled (or asked) 409 ALREADY_CANCELLED; either
+    changes nothing. Returns the order as GET does."""
+    with call.ctx() as ctx:
+        shop = shops.owned(ctx, shop_id)
+        cancel.cancel(ctx, shop, order_id, body.reason, body.lines)
+        return json(orders.get(ctx, shop, order_id))
+
+
+@router.patch("/orders/{order_id}/recipient", response_model=OrderOut)
+def correct_recipient(shop_id: str, order_id: str, body: RecipientIn,
+                      call: Call = Depends(writer)) -> Response:
+    """Correct the recipient's `name`, `phone` or `address` (checked as when ordering) before
+    anything of the order has left (else 409 ALREADY_SHIPPED). Its suppliers are told
+    (`dispatch_order.recipient_changed`) and an `address_problem` hold is released. Returns
+    the order as GET does."""
+    with call.ctx() as ctx:
+        shop = shops.owned(ctx, shop_id)
+        recipient_change.correct(ctx, shop, order_id, body)
+        return json(orders.get(ctx, shop, order_id))
 
 
 @router.post("/orders:assign", response_model=BulkAssignOut)

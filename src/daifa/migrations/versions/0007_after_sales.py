@@ -1,7 +1,7 @@
 """after-sales cases, evidence, return addresses
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-03 19:52:52.361977
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 import daifa.db.base
 
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

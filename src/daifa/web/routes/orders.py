@@ -1,5 +1,6 @@
 """A shop's orders: the filtered list (and the unassigned queue with bulk assignment), one
-order with its lines, dispatch orders, reasons and timeline, manual assignment, reassignment."""
+order with its lines, dispatch orders, reasons and timeline, manual assignment, reassignment,
+cancelling units and correcting the recipient."""
 
 from __future__ import annotations
 
@@ -15,10 +16,16 @@ from daifa.catalog import mapping
 from daifa.context import Ctx
 from daifa.dispatch import actions
 from daifa.errors import ValidationFailed
-from daifa.fulfilment import assign, orders, timeline
+from daifa.fulfilment import assign, cancel, orders, recipient_change, timeline
 from daifa.fulfilment.reassign import reassign
 from daifa.kit.pagination import MAX_LIMIT
-from daifa.orders.schemas import AssignmentIn, BulkAssignmentIn
+from daifa.orders.schemas import (
+    AssignmentIn,
+    BulkAssignmentIn,
+    CancelIn,
+    CancelLineIn,
+    RecipientIn,
+)
 from daifa.orders.service import parse_order_id
 from daifa.orders.states import OrderStatus
 from daifa.shipping import console_queries
@@ -105,7 +112,11 @@ def _detail(current: Page, ctx: Ctx, shop: Shop, order_id: str) -> dict[str, Any
             "actions": actions.of_each(order.dispatch_orders, "shop"),
             "ship_words": ShippingWords(current.gettext), "hold_choices": HOLD_CHOICES,
             "story": timeline.fold_repeats(order.timeline or []),
-            "tw": TimelineWords(current.gettext, current.locale, known)}
+            "tw": TimelineWords(current.gettext, current.locale, known),
+            # order changes (orders/_changes.html): what may still be cancelled, and whether
+            # the recipient may still be corrected
+            "cancellable": cancel.cancellable(order),
+            "may_correct": recipient_change.may_correct(order)}
 
 
 def _assignments(line_id: list[str], supplier_id: list[str],
@@ -177,3 +188,53 @@ def reassign_dispatch(shop_id: str, no: str, supplier_id: Text = "", reason: Tex
     path = f"/shops/{shop_id}/orders/{parse_order_id(order_id) or ''}"
     return current.redirect(f"{path}#dispatch" if parse_order_id(order_id)
                             else f"/shops/{shop_id}/orders")
+
+
+def _cancel_lines(line_id: list[str], quantity: list[str]) -> list[CancelLineIn]:
+    rows = forms.rows({"line_id": line_id, "quantity": quantity})
+    wanted = [row for row in rows if row["quantity"] not in ("", "0")]
+    if not wanted:
+        raise ValidationFailed(fields="quantity")
+    return [CancelLineIn.model_validate(row) for row in wanted]
+
+
+@router.post("/shops/{shop_id}/orders/{order_id}/cancel")
+def cancel_order(shop_id: str, order_id: str, reason: Text = "", whole: Text = "",
+                 line_id: Texts = [], quantity: Texts = [],  # noqa: B006
+                 current: Page = Depends(form_page)) -> object:
+    """Cancel the whole order (`whole=1`: every unit not left) or the units given per line."""
+    form = "cancel-whole" if whole == "1" else "cancel-units"
+    with current.ctx(write=True) as ctx:
+        shop = shops.owned(ctx, shop_id)
+        with current.attempt(ctx, form=form, values={"reason": reason}) as outcome:
+            lines = None if whole == "1" else _cancel_lines(line_id, quantity)
+            body = CancelIn.model_validate({"reason": reason, "lines": lines})
+            order = cancel.cancel(ctx, shop, order_id, body.reason, body.lines)
+        if outcome.ok:
+            current.flash("success", current.gettext(
+                "Cancelled; the order is now: %(status)s. Units of accepted dispatch orders "
+                "are cancelled once their supplier agrees.",
+                status=Words(current.gettext).order_status(order.status)), form="changes")
+    return current.redirect(f"/shops/{shop_id}/orders/{order_id}#changes")
+
+
+@router.post("/shops/{shop_id}/orders/{order_id}/recipient")
+def correct_recipient(shop_id: str, order_id: str, name: Text = "", phone: Text = "",
+                      province: Text = "", city: Text = "", district: Text = "",
+                      detail: Text = "", current: Page = Depends(form_page)) -> object:
+    """Correct the recipient before anything leaves; the suppliers are told."""
+    values = {"name": name, "phone": phone, "province": province, "city": city,
+              "district": district, "detail": detail}
+    address = {"province": province, "city": city, "district": district, "detail": detail}
+    with current.ctx(write=True) as ctx:
+        shop = shops.owned(ctx, shop_id)
+        with current.attempt(ctx, form="recipient", values=values) as outcome:
+            data = RecipientIn.model_validate({
+                "name": name or None, "phone": phone or None,
+                "address": address if any(address.values()) else None})
+            recipient_change.correct(ctx, shop, order_id, data)
+        if outcome.ok:
+            current.flash("success", current.gettext(
+                "Recipient corrected; the suppliers of its dispatch orders have been told."),
+                form="changes")
+    return current.redirect(f"/shops/{shop_id}/orders/{order_id}#changes")
