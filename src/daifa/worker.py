@@ -22,6 +22,7 @@ from daifa.config import Settings
 from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
 from daifa.dispatch import deadlines
+from daifa.fulfilment import erasure
 from daifa.fulfilment.reactions import REACTIONS
 from daifa.idempotency import service as idempotency
 from daifa.jobs import service as jobs
@@ -63,6 +64,7 @@ SWEEPS: dict[str, Sweep] = {
     "after_sales.rejections_due": after_sales.rejections_due,
     "audit.seal": chain.seal,
     "idempotency_keys.purge": idempotency.purge,
+    "orders.erase_buyers": erasure.erase_due,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,

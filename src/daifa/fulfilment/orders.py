@@ -160,6 +160,7 @@ def _out(shop: Shop, order: Row[Any], lines: list[Row[Any]], dispatched: list[Ro
         paid_at=order.paid_at, ship_by=order.ship_by, created_at=order.created_at,
         total_fen=order.total_fen, routing_version=order.routing_version,
         cancelled_quantity=order.cancelled_quantity,
+        erased_at=getattr(order, "erased_at", None),  # a new order (echo) has none
         lines=[OrderLineOut(line_id=line.id, sku_code=line.sku_code, quantity=line.quantity,
                             unit_price_fen=line.unit_price_fen,
                             assigned_quantity=line.assigned_quantity,

@@ -68,6 +68,9 @@ class OrderOut(BaseModel):
     created_at: datetime
     total_fen: int
     cancelled_quantity: int = Field(default=0, description="Units the shop cancelled")
+    erased_at: datetime | None = Field(default=None, description="When the buyer's name, phone "
+                                                                 "and street address were "
+                                                                 "erased (the order is over)")
     routing_version: int = Field(description="The dispatch-settings version it was routed with")
     lines: list[OrderLineOut]
     dispatch_orders: list[DispatchOrderOut]

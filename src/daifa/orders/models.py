@@ -44,6 +44,11 @@ class ShopOrder(Base):
     channel: Mapped[str] = mapped_column(String(16))  # api | batch | file
     routing_version: Mapped[int] = mapped_column(Integer, default=0)  # settings version used
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Once the after-sales window has closed, the buyer's name, phone and street address are
+    # erased (fulfilment.erasure); the region stays, and a keyed hash of the whole receiver
+    # lets reports still tell repeat receivers apart.
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    receiver_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class OrderLine(Base):

@@ -36,6 +36,7 @@ EVENTS = {
     "shop_order.deliver": N_("Order delivered"),
     "shop_order.complete": N_("Order completed"),
     "shop_order.rerouted": N_("Passed on to the backup supplier"),
+    "shop_order.buyer_erased": N_("The buyer's personal data was erased"),
     "dispatch_order.created": N_("Dispatch order sent to %(supplier)s"),
     "dispatch_order.accept": N_("Accepted"),
     "dispatch_order.reject": N_("Rejected"),
