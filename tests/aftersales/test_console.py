@@ -118,3 +118,14 @@ def test_empty_states_and_strangers(client: TestClient,
     stranger = console_for(other.w.merchant.login)
     assert stranger.get(f"/after-sales/{no}").status_code == 404
     assert stranger.get(f"/shops/{s.w.shop_id}/after-sales").status_code == 404
+
+
+def test_a_reship_is_marked_in_the_supplier_queue(client: TestClient,
+                                                 console_for: Callable[[str], Visitor]) -> None:
+    s = shipped(client)
+    no = s.opened("reship", [("TEE-RED", 1)])["case_no"]
+    reship = ok(case_action(client, s.first, no, "approve"))["reship_dispatch_order_no"]
+    supplier = console_for(s.first.owner.login)
+    queue = supplier.get(f"/suppliers/{s.first.supplier_id}/work?tab=to_ship")
+    row = queue.text.split(f'data-testid="row-{reship}"', 1)[1].split("</article>", 1)[0]
+    assert "售后补发" in row
