@@ -22,6 +22,7 @@ from daifa.context import Actor, Ctx
 from daifa.db.uow import Database
 from daifa.dispatch import deadlines
 from daifa.fulfilment.reactions import REACTIONS
+from daifa.identity import service as identity
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
 from daifa.tracking import closing, sandbox
@@ -59,6 +60,7 @@ SWEEPS: dict[str, Sweep] = {
     "after_sales.answer_due": after_sales.answer_due,
     "after_sales.lapse_due": after_sales.lapse_due,
     "after_sales.rejections_due": after_sales.rejections_due,
+    "login_throttles.expire": identity.expire_throttles,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,

@@ -67,3 +67,9 @@ def after_failure(state: ThrottleState | None, now: datetime,
         lockout = min(MAX_LOCKOUT, policy.lockout * (2 ** min(doublings, 10)))
         locked_until = now + lockout
     return ThrottleState(failures, state.window_started_at, locked_until)
+
+
+def throttle_forgotten_before(now: datetime, policy: ThrottlePolicy) -> datetime:
+    """A throttle row whose window started before this, and which locks nothing any more,
+    counts for nothing: the next failure would start a fresh window (``after_failure``)."""
+    return now - policy.window

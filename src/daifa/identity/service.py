@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -123,6 +123,20 @@ def _update_throttle(ctx: Ctx, row: LoginThrottle, state: rules.ThrottleState) -
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def expire_throttles(ctx: Ctx) -> int:
+    """The worker's sweep: forget the throttle rows that no longer count, so failed sign-ins
+    under ever new logins do not grow the table without bound. A row still locking stays."""
+    now = ctx.now()
+    result = ctx.session.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.window_started_at < rules.throttle_forgotten_before(now,
+                                                                                 _policy(ctx)),
+               or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def issue_session(ctx: Ctx, account: Account) -> tuple[AccessToken, str]:
