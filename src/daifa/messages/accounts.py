@@ -20,6 +20,8 @@ ACCOUNTS: dict[str, str] = {
                          "page."),
     "CSRF_FAILED": N_("This form has expired or did not come from this site. Reload the page "
                       "and try again."),
+    "CROSS_SITE_POST": N_("This form was sent from another site, so it was refused. Open this "
+                          "site yourself and try again there."),
     # identity
     "INVALID_CREDENTIALS": N_("Login or password is incorrect."),
     "TOO_MANY_ATTEMPTS": N_("Too many failed sign-ins. Try again in %(seconds)s seconds."),

@@ -198,6 +198,15 @@ class Page:
             self._set_cookies[security.ANON_COOKIE] = (self.nonce, None)
         return security.anonymous_csrf(self.console.secret, self.nonce)
 
+    def check_origin(self) -> None:
+        """Refuse a form POST that another site made the browser send."""
+        request = self.request
+        here = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+        if not security.same_site_post(request.headers.get("origin"),
+                                       request.headers.get("referer"),
+                                       (self.hub.settings.base_url, here)):
+            raise ConsoleError(self, Forbidden(code="CROSS_SITE_POST"))
+
     def check_csrf(self, submitted: str) -> None:
         if not security.csrf_ok(self.console.secret, submitted,
                                 session_token=self.session_token, nonce=self.nonce):
@@ -261,8 +270,10 @@ def page(request: Request) -> Page:
 
 
 def form_page(request: Request, csrf: Annotated[str, Form()] = "") -> Page:
-    """A page for a POSTed form whose CSRF token has been checked; nothing runs before."""
+    """A page for a POSTed form whose origin and CSRF token have been checked; nothing runs
+    before."""
     current = Page(request)
+    current.check_origin()
     current.check_csrf(csrf)
     return current
 
