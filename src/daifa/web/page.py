@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -91,6 +92,7 @@ class Page:
         self._shown = False
         self._set_cookies: dict[str, tuple[str, int | None]] = {}
         self._delete_cookies: set[str] = set()
+        self._slide_to: datetime | None = None
 
     # --- words ----------------------------------------------------------------------------
 
@@ -114,25 +116,37 @@ class Page:
         """One unit of work; the actor comes from the session cookie."""
         try:
             with self.hub.db.unit_of_work(write=write) as session:
-                self.actor = self._resolve(session)
+                self.actor = self._resolve(session, write)
                 if signed_in and not self.signed_in:
                     raise SignInRequired(self)
                 yield self.hub.ctx(session, self.actor)
         except DaifaError as exc:
             raise ConsoleError(self, exc) from exc
+        self._slide_later()
 
-    def _resolve(self, session: Session) -> Actor:
+    def _resolve(self, session: Session, write: bool) -> Actor:
         if self.session_token is None:
             return ANONYMOUS
         try:
-            actor = identity.actor_for_token(session, self.session_token, self.hub.clock)
-        except InvalidToken:
+            found = identity.console_session(session, self.session_token, self.hub.clock,
+                                             self.hub.settings)
+        except InvalidToken:  # expired, revoked, or not a console session (an API token)
             self.forget_session()
             return ANONYMOUS
-        if actor.scope is not Scope.PERSON:  # an API key is not a console session
-            self.forget_session()
-            return ANONYMOUS
-        return actor
+        if found.slide_to is not None:
+            if write:
+                identity.slide(session, self.session_token, found.slide_to, self.hub.clock)
+            else:
+                self._slide_to = found.slide_to
+        return found.actor
+
+    def _slide_later(self) -> None:
+        """Move a read-only request's session expiry on, in a short write of its own."""
+        if self._slide_to is None or self.session_token is None:
+            return
+        with self.hub.db.unit_of_work() as session:
+            identity.slide(session, self.session_token, self._slide_to, self.hub.clock)
+        self._slide_to = None
 
     @contextmanager
     def attempt(self, ctx: Ctx, *, form: str | None = None,
