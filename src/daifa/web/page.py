@@ -35,13 +35,28 @@ R = TypeVar("R", bound=Response)
 ANONYMOUS = Actor(scope=Scope.PERSON, label="anonymous")
 YEAR = 365 * 24 * 3600
 # Console pages are personal and may show secrets once (API keys, invitation links): never cache
-# them, never frame them, and keep invitation tokens in URLs out of other sites' Referer.
+# them, never frame them, and keep invitation tokens in URLs out of other sites' Referer. Scripts
+# and styles come from this site's own files only: no inline script or style, no eval (the CSP
+# build of Alpine.js, htmx told not to eval or inject styles); Pico CSS draws its icons with
+# data: images. See docs/adr/0005-console-csp.md. (`X-Content-Type-Options` and HSTS are set on
+# every response of the app, API included, by `daifa.app`.)
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+))
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
 }
 
 
