@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from daifa import __version__
 from daifa.api import app as api
@@ -54,6 +55,41 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         thread.join(timeout=30)
 
 
+HSTS = "max-age=31536000"  # a year; subdomains are the operator's own business
+
+
+def response_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
+    """What every response carries, API, console and static files alike: no content sniffing
+    (a JSON error or an uploaded file is never run as a script or page), and HTTPS only from
+    now on once the cookies are `Secure` (`cookie_secure`: the hub is served over HTTPS)."""
+    headers = [(b"x-content-type-options", b"nosniff")]
+    if settings.cookie_secure:
+        headers.append((b"strict-transport-security", HSTS.encode()))
+    return headers
+
+
+class ResponseHeaders:
+    """ASGI middleware adding `headers` to every HTTP response that does not set them."""
+
+    def __init__(self, app: ASGIApp, headers: Iterable[tuple[bytes, bytes]]) -> None:
+        self.app = app
+        self.headers = list(headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *((n, v) for n, v in self.headers if n not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None,
                database: Database | None = None) -> FastAPI:
     passwords.use_profile(settings.password_profile)
@@ -65,6 +101,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                         clock=clock or SystemClock())
     api.install(app)
     console.install(app)
+    app.add_middleware(ResponseHeaders, headers=response_headers(settings))
     return app
 
 

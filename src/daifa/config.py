@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     default_locale: str = "zh_CN"
     display_timezone: str = "Asia/Shanghai"
     session_days: int = 30
+    # A console session ends after this long without a request (each request moves it on),
+    # and session_days after sign-in whatever happens.
+    console_idle_minutes: int = Field(default=120, ge=1)
     invitation_default_hours: int = 168
     application_ttl_days: int = 7
     max_pending_applications: int = 20

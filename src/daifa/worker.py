@@ -25,6 +25,7 @@ from daifa.dispatch import deadlines
 from daifa.fulfilment import erasure
 from daifa.fulfilment.reactions import REACTIONS
 from daifa.idempotency import service as idempotency
+from daifa.identity import service as identity
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
 from daifa.tracking import closing, sandbox
@@ -65,6 +66,7 @@ SWEEPS: dict[str, Sweep] = {
     "audit.seal": chain.seal,
     "idempotency_keys.purge": idempotency.purge,
     "orders.erase_buyers": erasure.erase_due,
+    "login_throttles.expire": identity.expire_throttles,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,

@@ -99,7 +99,10 @@ def test_a_return_and_refund_from_the_photo_to_the_close(live: World, chromium: 
     page = merchant.page
     page.goto(f"/shops/{live.shop_id}/orders/{live.order_id}")
     page.get_by_test_id("open-after-sale").click()
+    page.get_by_test_id("type-exchange").check()
+    expect(page.get_by_test_id("exchange-sku")).to_be_visible()  # only exchanges name a SKU
     page.get_by_test_id("type-return_and_refund").check()
+    expect(page.get_by_test_id("exchange-sku")).to_be_hidden()
     page.get_by_test_id("reason").select_option("damaged")
     page.get_by_test_id("quantity-TEE-RED").fill("1")
     page.get_by_test_id("note").fill("外壳裂了")

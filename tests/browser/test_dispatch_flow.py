@@ -92,6 +92,8 @@ class Browser:
         self.shots = shots
         self.problems: list[str] = []
         self.page.on("pageerror", lambda exc: self.problems.append(f"script error: {exc}"))
+        self.page.on("console", lambda m: self.problems.append(f"console: {m.text}")
+                     if m.type == "error" and "Content Security Policy" in m.text else None)
         self.page.on("response", lambda r: self.problems.append(f"{r.status} {r.url}")
                      if r.status >= 400 else None)
 

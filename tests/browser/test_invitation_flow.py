@@ -88,6 +88,8 @@ class Person:
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on("pageerror", lambda exc: self.problems.append(f"script error: {exc}"))
+        self.page.on("console", lambda m: self.problems.append(f"console: {m.text}")
+                     if m.type == "error" and "Content Security Policy" in m.text else None)
         self.page.on("response", self._check)
 
     def _check(self, response: Any) -> None:

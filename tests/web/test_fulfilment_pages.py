@@ -118,6 +118,7 @@ def test_work_queue_tabs_count_and_list_each_group(supplier: Setup, app: FastAPI
     _api(w, "POST", f"/dispatch-orders/{asked}/cancel", who="shop",
          body={"reason": "买家不要了"})
 
+    console.sign_in(console.login)  # three idle days ended the console session
     page = console.get(_work(w))
     assert page.status_code == 200
     counts = dict(re.findall(r'data-testid="count-(\w+)">(\d+)<', page.text))

@@ -107,3 +107,23 @@ def test_delivery_transitions() -> None:
     assert DELIVERY_TRANSITIONS.next(d.FAILED, "redeliver").target is d.PENDING
     assert DELIVERY_TRANSITIONS.next(d.SUCCEEDED, "redeliver").target is d.PENDING
     assert not DELIVERY_TRANSITIONS.allows(d.PENDING, "redeliver")
+
+
+@pytest.mark.parametrize("address", [
+    "::127.0.0.1", "::7f00:1", "::10.0.0.1", "::ffff:169.254.169.254",  # compatible, mapped
+    "64:ff9b::127.0.0.1", "64:ff9b::a9fe:a9fe",  # NAT64
+    "64:ff9b:1::8.8.8.8",  # a network's own NAT64 prefix: never public
+    "2002:7f00:1::1", "2002:a00:1::",  # 6to4 around 127.0.0.1 and 10.0.0.1
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo to 192.0.2.45 (documentation range)
+    "2001:0:808:808:0:0:80ff:fffe",  # Teredo to 127.0.0.1 behind a public server
+])
+def test_ipv6_forms_of_a_private_ipv4_address_are_not_public(address: str) -> None:
+    assert not rules.is_public_address(address)
+    with pytest.raises(WebhookUrlNotAllowed):
+        rules.check_url(f"http://[{address}]/x", allow_private=False)
+
+
+@pytest.mark.parametrize("address", ["::ffff:8.8.8.8", "::8.8.8.8", "64:ff9b::8.8.8.8",
+                                     "2002:808:808::1", "2001:0:808:808:0:0:f7f7:f7f7"])
+def test_ipv6_forms_of_a_public_ipv4_address_stay_public(address: str) -> None:
+    assert rules.is_public_address(address)

@@ -26,6 +26,14 @@ class InvalidToken(Unauthenticated):
     title = "The token is missing, expired or revoked"
 
 
+class ConsoleSessionNotForApi(Unauthenticated):
+    """The console's cookie session was presented to the API, which takes tokens from
+    ``POST /auth/token`` and API keys only."""
+
+    code = "CONSOLE_SESSION_NOT_FOR_API"
+    title = "A console session does not work for the API"
+
+
 class WeakPassword(ValidationFailed):
     code = "WEAK_PASSWORD"
 

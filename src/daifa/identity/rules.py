@@ -67,3 +67,22 @@ def after_failure(state: ThrottleState | None, now: datetime,
         lockout = min(MAX_LOCKOUT, policy.lockout * (2 ** min(doublings, 10)))
         locked_until = now + lockout
     return ThrottleState(failures, state.window_started_at, locked_until)
+
+
+def throttle_forgotten_before(now: datetime, policy: ThrottlePolicy) -> datetime:
+    """A throttle row whose window started before this, and which locks nothing any more,
+    counts for nothing: the next failure would start a fresh window (``after_failure``)."""
+    return now - policy.window
+
+
+def console_expiry(now: datetime, created_at: datetime, idle: timedelta,
+                   lifetime: timedelta) -> datetime:
+    """When a console session ends if nothing more happens: ``idle`` from now, never later
+    than ``lifetime`` after it began (activity slides the first, not the second)."""
+    return min(now + idle, created_at + lifetime)
+
+
+def slide_due(expires_at: datetime, now: datetime, idle: timedelta, every: timedelta) -> bool:
+    """Whether a console session's expiry is worth moving on: not if it moved in the last
+    ``every`` (one write a minute at most per session, not one per page)."""
+    return expires_at < now + idle - every

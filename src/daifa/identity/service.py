@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import cast
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from daifa.audit import service as audit
+from daifa.config import Settings
 from daifa.context import Actor, Ctx, Scope
 from daifa.errors import Forbidden, NotFound
 from daifa.identity import rules
 from daifa.identity.errors import (
     BadCredentials,
+    ConsoleSessionNotForApi,
     InvalidLogin,
     InvalidToken,
     LoginTaken,
@@ -28,6 +31,12 @@ from daifa.kit.ids import new_token, token_digest
 
 SESSION_PREFIX = "dfs_"
 API_KEY_PREFIX = "dfk_"
+# The kinds of access token: an API session from POST /auth/token, the console's cookie
+# session (refused by the API, idle after `console_idle_minutes`), an organisation's API key.
+SESSION = "session"
+CONSOLE_SESSION = "console"
+API_KEY = "api_key"
+SLIDE_EVERY = timedelta(minutes=1)
 
 
 def signup(ctx: Ctx, login: str, password: str, display_name: str,
@@ -125,24 +134,51 @@ def _update_throttle(ctx: Ctx, row: LoginThrottle, state: rules.ThrottleState) -
     return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
-def issue_session(ctx: Ctx, account: Account) -> tuple[AccessToken, str]:
+def expire_throttles(ctx: Ctx) -> int:
+    """The worker's sweep: forget the throttle rows that no longer count, so failed sign-ins
+    under ever new logins do not grow the table without bound. A row still locking stays."""
+    now = ctx.now()
+    result = ctx.session.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.window_started_at < rules.throttle_forgotten_before(now,
+                                                                                 _policy(ctx)),
+               or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def issue_session(ctx: Ctx, account: Account, *, console: bool = False
+                  ) -> tuple[AccessToken, str]:
+    """A new session: for the API (``session_days``), or for the console's cookie, which ends
+    after ``console_idle_minutes`` without a request and ``session_days`` after sign-in."""
+    now, settings = ctx.now(), ctx.settings
+    lifetime = timedelta(days=settings.session_days)
+    expires_at = (rules.console_expiry(now, now, _idle(settings.console_idle_minutes), lifetime)
+                  if console else now + lifetime)
     secret = new_token(SESSION_PREFIX)
-    token = AccessToken(digest=token_digest(secret), kind="session", account_id=account.id,
-                        hint=secret[:8], created_at=ctx.now(),
-                        expires_at=ctx.now() + timedelta(days=ctx.settings.session_days))
+    token = AccessToken(digest=token_digest(secret), kind=CONSOLE_SESSION if console else SESSION,
+                        account_id=account.id, hint=secret[:8], created_at=now,
+                        expires_at=expires_at)
     ctx.session.add(token)
     return token, secret
 
 
-def sign_in(ctx: Ctx, login: str, password: str) -> tuple[AccessToken, str]:
-    return issue_session(ctx, verify_credentials(ctx, login, password))
+def _idle(minutes: int) -> timedelta:
+    return timedelta(minutes=minutes)
 
 
-def sign_out(session: Session, secret: str, clock: Clock) -> None:
+def sign_in(ctx: Ctx, login: str, password: str, *, console: bool = False
+            ) -> tuple[AccessToken, str]:
+    return issue_session(ctx, verify_credentials(ctx, login, password), console=console)
+
+
+def sign_out(session: Session, secret: str, clock: Clock, *, console: bool = False) -> None:
     """End a person's session; API keys are revoked through their organisation only."""
     session.execute(
         update(AccessToken)
-        .where(AccessToken.digest == token_digest(secret), AccessToken.kind == "session",
+        .where(AccessToken.digest == token_digest(secret),
+               AccessToken.kind == (CONSOLE_SESSION if console else SESSION),
                AccessToken.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
@@ -153,7 +189,7 @@ _ACCOUNTS = cast(Table, Account.__table__)
 # Built once: every API call runs these, and building a statement costs more than running it.
 _TOKEN = (select(_TOKENS.c.revoked_at, _TOKENS.c.expires_at, _TOKENS.c.kind, _TOKENS.c.org_scope,
                  _TOKENS.c.org_id, _TOKENS.c.hint, _ACCOUNTS.c.id, _ACCOUNTS.c.is_admin,
-                 _ACCOUNTS.c.login)
+                 _ACCOUNTS.c.login, _TOKENS.c.created_at)
           .join(_ACCOUNTS, _ACCOUNTS.c.id == _TOKENS.c.account_id)
           .where(_TOKENS.c.digest == bindparam("digest")))
 _TOUCH = (update(_TOKENS)
@@ -165,18 +201,61 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 
 def actor_for_token(session: Session, secret: str, clock: Clock) -> Actor:
-    """Who a bearer secret speaks for; InvalidToken when it is unknown, expired or revoked."""
+    """Who an API bearer secret speaks for; InvalidToken when it is unknown, expired or
+    revoked, ConsoleSessionNotForApi for the console's cookie session."""
+    row = _live_token(session, secret, clock.now())
+    if row.kind == CONSOLE_SESSION:
+        raise ConsoleSessionNotForApi()
+    return _actor(row)
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    actor: Actor
+    slide_to: datetime | None  # the new expiry to write, when it is worth a write
+
+
+def console_session(session: Session, secret: str, clock: Clock,
+                    settings: Settings) -> ConsoleSession:
+    """Who the console's session cookie speaks for; InvalidToken for anything but a live
+    console session (an API token or key in the cookie included)."""
     now = clock.now()
+    row = _live_token(session, secret, now)
+    if row.kind != CONSOLE_SESSION:
+        raise InvalidToken()
+    idle = _idle(settings.console_idle_minutes)
+    new_expiry = rules.console_expiry(now, row.created_at, idle,
+                                      timedelta(days=settings.session_days))
+    due = new_expiry > row.expires_at and rules.slide_due(row.expires_at, now, idle,
+                                                          SLIDE_EVERY)
+    return ConsoleSession(_actor(row), new_expiry if due else None)
+
+
+def slide(session: Session, secret: str, expires_at: datetime, clock: Clock) -> None:
+    """Move a live console session's expiry on (never back, never to revive it)."""
+    session.execute(
+        update(AccessToken)
+        .where(AccessToken.digest == token_digest(secret),
+               AccessToken.kind == CONSOLE_SESSION, AccessToken.revoked_at.is_(None),
+               AccessToken.expires_at > clock.now(), AccessToken.expires_at < expires_at)
+        .values(expires_at=expires_at, last_used_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _live_token(session: Session, secret: str, now: datetime) -> Any:
     row = session.execute(_TOKEN, {"digest": token_digest(secret)}).first()
-    if row is None:
+    if row is None or row.revoked_at is not None or (
+            row.expires_at is not None and row.expires_at <= now):
         raise InvalidToken()
-    revoked_at, expires_at, kind, org_scope, org_id, hint, account_id, is_admin, login = row
-    if revoked_at is not None or (expires_at is not None and expires_at <= now):
-        raise InvalidToken()
-    if kind == "api_key" and org_scope and org_id is not None:
-        return Actor(scope=Scope(org_scope), account_id=account_id, org_id=org_id,
-                     label=f"api_key:{hint}")
-    return Actor(scope=Scope.PERSON, account_id=account_id, is_admin=is_admin, label=login)
+    return row
+
+
+def _actor(row: Any) -> Actor:
+    if row.kind == API_KEY and row.org_scope and row.org_id is not None:
+        return Actor(scope=Scope(row.org_scope), account_id=row.id, org_id=row.org_id,
+                     label=f"api_key:{row.hint}")
+    return Actor(scope=Scope.PERSON, account_id=row.id, is_admin=row.is_admin, label=row.login)
 
 
 def touch(session: Session, secret: str, clock: Clock) -> None:
@@ -203,7 +282,7 @@ def create_api_key(ctx: Ctx, org_scope: Scope, org_id: int, name: str) -> tuple[
     require_person(ctx)
     assert ctx.actor.account_id is not None
     secret = new_token(API_KEY_PREFIX)
-    key = AccessToken(digest=token_digest(secret), kind="api_key", account_id=ctx.actor.account_id,
+    key = AccessToken(digest=token_digest(secret), kind=API_KEY, account_id=ctx.actor.account_id,
                       org_scope=org_scope.value, org_id=org_id, name=name.strip(),
                       hint=secret[:8], created_at=ctx.now())
     ctx.session.add(key)
@@ -217,7 +296,7 @@ def list_api_keys(ctx: Ctx, org_scope: Scope, org_id: int) -> list[AccessToken]:
     require_person(ctx)
     return list(ctx.session.scalars(
         select(AccessToken)
-        .where(AccessToken.kind == "api_key", AccessToken.org_scope == org_scope.value,
+        .where(AccessToken.kind == API_KEY, AccessToken.org_scope == org_scope.value,
                AccessToken.org_id == org_id)
         .order_by(AccessToken.id)
     ))
@@ -226,7 +305,7 @@ def list_api_keys(ctx: Ctx, org_scope: Scope, org_id: int) -> list[AccessToken]:
 def revoke_api_key(ctx: Ctx, org_scope: Scope, org_id: int, key_id: int) -> AccessToken:
     require_person(ctx)
     key = ctx.session.scalar(
-        select(AccessToken).where(AccessToken.id == key_id, AccessToken.kind == "api_key",
+        select(AccessToken).where(AccessToken.id == key_id, AccessToken.kind == API_KEY,
                                   AccessToken.org_scope == org_scope.value,
                                   AccessToken.org_id == org_id)
     )

@@ -20,10 +20,14 @@ ACCOUNTS: dict[str, str] = {
                          "page."),
     "CSRF_FAILED": N_("This form has expired or did not come from this site. Reload the page "
                       "and try again."),
+    "CROSS_SITE_POST": N_("This form was sent from another site, so it was refused. Open this "
+                          "site yourself and try again there."),
     # identity
     "INVALID_CREDENTIALS": N_("Login or password is incorrect."),
     "TOO_MANY_ATTEMPTS": N_("Too many failed sign-ins. Try again in %(seconds)s seconds."),
     "INVALID_TOKEN": N_("The token is missing, expired or revoked; sign in again."),
+    "CONSOLE_SESSION_NOT_FOR_API": N_("That is the console's session; the API takes a token from "
+                                      "POST /api/v1/auth/token or an API key."),
     "LOGIN_TAKEN": N_("That login is already taken; choose another."),
     "INVALID_LOGIN": N_("Use %(min)s to %(max)s characters for the login: letters, digits and "
                         ". _ @ + -, starting with a letter or digit."),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
@@ -34,13 +35,28 @@ R = TypeVar("R", bound=Response)
 ANONYMOUS = Actor(scope=Scope.PERSON, label="anonymous")
 YEAR = 365 * 24 * 3600
 # Console pages are personal and may show secrets once (API keys, invitation links): never cache
-# them, never frame them, and keep invitation tokens in URLs out of other sites' Referer.
+# them, never frame them, and keep invitation tokens in URLs out of other sites' Referer. Scripts
+# and styles come from this site's own files only: no inline script or style, no eval (the CSP
+# build of Alpine.js, htmx told not to eval or inject styles); Pico CSS draws its icons with
+# data: images. See docs/adr/0006-console-csp.md. (`X-Content-Type-Options` and HSTS are set on
+# every response of the app, API included, by `daifa.app`.)
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+))
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
 }
 
 
@@ -91,6 +107,7 @@ class Page:
         self._shown = False
         self._set_cookies: dict[str, tuple[str, int | None]] = {}
         self._delete_cookies: set[str] = set()
+        self._slide_to: datetime | None = None
 
     # --- words ----------------------------------------------------------------------------
 
@@ -114,25 +131,37 @@ class Page:
         """One unit of work; the actor comes from the session cookie."""
         try:
             with self.hub.db.unit_of_work(write=write) as session:
-                self.actor = self._resolve(session)
+                self.actor = self._resolve(session, write)
                 if signed_in and not self.signed_in:
                     raise SignInRequired(self)
                 yield self.hub.ctx(session, self.actor)
         except DaifaError as exc:
             raise ConsoleError(self, exc) from exc
+        self._slide_later()
 
-    def _resolve(self, session: Session) -> Actor:
+    def _resolve(self, session: Session, write: bool) -> Actor:
         if self.session_token is None:
             return ANONYMOUS
         try:
-            actor = identity.actor_for_token(session, self.session_token, self.hub.clock)
-        except InvalidToken:
+            found = identity.console_session(session, self.session_token, self.hub.clock,
+                                             self.hub.settings)
+        except InvalidToken:  # expired, revoked, or not a console session (an API token)
             self.forget_session()
             return ANONYMOUS
-        if actor.scope is not Scope.PERSON:  # an API key is not a console session
-            self.forget_session()
-            return ANONYMOUS
-        return actor
+        if found.slide_to is not None:
+            if write:
+                identity.slide(session, self.session_token, found.slide_to, self.hub.clock)
+            else:
+                self._slide_to = found.slide_to
+        return found.actor
+
+    def _slide_later(self) -> None:
+        """Move a read-only request's session expiry on, in a short write of its own."""
+        if self._slide_to is None or self.session_token is None:
+            return
+        with self.hub.db.unit_of_work() as session:
+            identity.slide(session, self.session_token, self._slide_to, self.hub.clock)
+        self._slide_to = None
 
     @contextmanager
     def attempt(self, ctx: Ctx, *, form: str | None = None,
@@ -198,6 +227,15 @@ class Page:
             self._set_cookies[security.ANON_COOKIE] = (self.nonce, None)
         return security.anonymous_csrf(self.console.secret, self.nonce)
 
+    def check_origin(self) -> None:
+        """Refuse a form POST that another site made the browser send."""
+        request = self.request
+        here = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+        if not security.same_site_post(request.headers.get("origin"),
+                                       request.headers.get("referer"),
+                                       (self.hub.settings.base_url, here)):
+            raise ConsoleError(self, Forbidden(code="CROSS_SITE_POST"))
+
     def check_csrf(self, submitted: str) -> None:
         if not security.csrf_ok(self.console.secret, submitted,
                                 session_token=self.session_token, nonce=self.nonce):
@@ -261,8 +299,10 @@ def page(request: Request) -> Page:
 
 
 def form_page(request: Request, csrf: Annotated[str, Form()] = "") -> Page:
-    """A page for a POSTed form whose CSRF token has been checked; nothing runs before."""
+    """A page for a POSTed form whose origin and CSRF token have been checked; nothing runs
+    before."""
     current = Page(request)
+    current.check_origin()
     current.check_csrf(csrf)
     return current
 

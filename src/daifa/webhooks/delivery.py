@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from sqlalchemy import select
 
@@ -37,6 +39,15 @@ ROTATION_OVERLAP = timedelta(hours=24)
 
 class TargetRefused(Exception):
     """The endpoint's host resolves to an address webhooks may not reach."""
+
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """The addresses a host name has now (an IP literal is its own address)."""
+    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def queue(ctx: Ctx, delivery_pk: int, run_at: datetime | None = None) -> None:
@@ -106,15 +117,22 @@ def prepare(ctx: Ctx, payload: dict[str, Any]) -> Outgoing | None:
                     ctx.settings.webhook_allow_private, refusal)
 
 
-def perform(out: Outgoing) -> Outcome:
-    """POST the body; never raises for what the network or the endpoint does."""
+def perform(out: Outgoing, resolver: Resolver = resolve) -> Outcome:
+    """POST the body; never raises for what the network or the endpoint does.
+
+    Unless private targets are allowed, the host is resolved once, every address checked, and
+    the connection made to those checked addresses only: a name that answers differently the
+    second time (DNS rebinding) is never looked up again. The URL keeps the name, so the Host
+    header, TLS SNI and certificate checks are for the name.
+    """
     if out.refusal is not None:
         return Outcome(False, error=out.refusal)
     started = time.monotonic()
     try:
-        if not out.allow_private:
-            _require_public(out.url)
-        with httpx.Client(timeout=out.timeout, follow_redirects=False) as client, \
+        transport = None if out.allow_private else PinnedTransport(
+            _require_public(out.url, resolver))
+        with httpx.Client(timeout=out.timeout, follow_redirects=False,
+                          transport=transport) as client, \
                 client.stream("POST", out.url, content=out.body, headers=out.headers) as reply:
             head = _read_head(reply)
             code = reply.status_code
@@ -126,6 +144,42 @@ def perform(out: Outgoing) -> Outcome:
         return Outcome(False, _ms(started), error=f"{type(exc).__name__}: {exc}"[:500])
     error = None if 200 <= code < 300 else f"HTTP {code}"
     return Outcome(error is None, _ms(started), code, error, rules.excerpt(head))
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Opens TCP connections to the given addresses, in order, whatever host is asked for."""
+
+    def __init__(self, addresses: Sequence[str]) -> None:
+        self._addresses = list(addresses)
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in self._addresses:
+            try:
+                return self._inner.connect_tcp(address, port, timeout, local_address,
+                                               socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure or httpcore.ConnectError(f"no address to connect to for {host}")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """An httpx transport whose connections go to checked addresses only; TLS is still set up
+    for the URL's host name (SNI and certificate verification). No environment proxy is used:
+    a proxy would resolve the name again."""
+
+    def __init__(self, addresses: Sequence[str]) -> None:
+        super().__init__(trust_env=False)
+        # httpx builds its connection pool without a way to pass a network backend in.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=_PinnedBackend(addresses))
 
 
 def _read_head(reply: httpx.Response) -> bytes:
@@ -141,19 +195,23 @@ def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def _require_public(url: str) -> None:
+def _require_public(url: str, resolver: Resolver) -> list[str]:
+    """The addresses the URL's host has now, each of them public; else ``TargetRefused``."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not rules.host_may_be_public(host):
         raise TargetRefused(f"not sent: {host} is not a public address")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        addresses = resolver(host, port)
     except OSError as exc:
         raise TargetRefused(f"not sent: cannot resolve {host}: {exc}") from exc
-    for info in infos:
-        address = str(info[4][0])
+    if not addresses:
+        raise TargetRefused(f"not sent: cannot resolve {host}")
+    for address in addresses:
         if not rules.is_public_address(address):
             raise TargetRefused(f"not sent: {host} resolves to {address}, not a public address")
+    return addresses
 
 
 def record(ctx: Ctx, out: Outgoing, outcome: Outcome) -> None:

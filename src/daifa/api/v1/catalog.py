@@ -197,7 +197,7 @@ def shop_products(shop_id: str, q: str | None = Search, active: bool | None = No
         return ShopProductList(items=page.items, next_cursor=page.next_cursor())
 
 
-@router.get(SHOP + "/mapping-suggestions", response_model=MappingSuggestionList)
+@router.get("/shops/{shop_id}/mapping-suggestions", response_model=MappingSuggestionList)
 def mapping_suggestions(shop_id: str,
                         supplier_id: str = Query(min_length=1, max_length=40),
                         call: Call = Depends(reader)) -> MappingSuggestionList:
@@ -208,6 +208,18 @@ def mapping_suggestions(shop_id: str,
         shop = shops.owned(ctx, shop_id)
         return MappingSuggestionList(
             items=suggestions.mapping_suggestions(ctx, shop, supplier_id))
+
+
+# The suggestions' first address sat among the products, where it hid a product whose code is
+# "mapping-suggestions". It still answers for old clients, but only when asked with
+# `?supplier_id=` (a product read takes no query); without it, it is that product.
+@router.get(SHOP + "/mapping-suggestions", response_model=None, include_in_schema=False)
+def old_mapping_suggestions(shop_id: str, supplier_id: str | None = Query(None, max_length=40),
+                            call: Call = Depends(reader)
+                            ) -> MappingSuggestionList | ShopProductOut:
+    if supplier_id is None:
+        return shop_product(shop_id, "mapping-suggestions", call)
+    return mapping_suggestions(shop_id, supplier_id, call)
 
 
 @router.get("/shops/{shop_id}/supplier-products", response_model=SupplyProductList)

@@ -37,7 +37,7 @@ def sign_in(login: Text = "", password: Text = "", next: Text = "/",
     with current.ctx(write=True, signed_in=False) as ctx, \
             current.attempt(ctx, form="signin", values={"login": login}) as outcome:
         creds = TokenIn(login=login, password=password)
-        _token, secret = identity.sign_in(ctx, creds.login, creds.password)
+        _token, secret = identity.sign_in(ctx, creds.login, creds.password, console=True)
         current.start_session(secret)
     if not outcome.ok:
         return current.redirect(_back_to("/signin", target))
@@ -62,7 +62,7 @@ def sign_up(login: Text = "", display_name: Text = "", password: Text = "", next
             current.attempt(ctx, form="signup", values=typed) as outcome:
         name = (display_name.strip() or login)[:DISPLAY_NAME_MAX]  # the form caps it too
         account = identity.signup(ctx, login, password, name)
-        _token, secret = identity.issue_session(ctx, account)
+        _token, secret = identity.issue_session(ctx, account, console=True)
         current.start_session(secret)
         current.flash("success", current.gettext("Welcome, %(name)s! Your account is ready.",
                                                  name=account.display_name))
@@ -75,7 +75,7 @@ def sign_up(login: Text = "", display_name: Text = "", password: Text = "", next
 def sign_out(current: Page = Depends(form_page)) -> object:
     with current.ctx(write=True, signed_in=False) as ctx:
         if current.session_token:
-            identity.sign_out(ctx.session, current.session_token, ctx.clock)
+            identity.sign_out(ctx.session, current.session_token, ctx.clock, console=True)
     current.forget_session()
     current.flash("info", current.gettext("You are signed out."))
     return current.redirect("/signin")

@@ -2,7 +2,7 @@
 
 // The rule editor: a SKU or product, and its suppliers in order (first choice, then backups).
 // Its starting state comes from a JSON script element, so nothing is built from strings here.
-window.daifaRuleEditor = function (dataId) {
+function daifaRuleEditor(dataId) {
   const data = JSON.parse(document.getElementById(dataId).textContent);
   return {
     kind: data.kind || "sku",
@@ -23,4 +23,14 @@ window.daifaRuleEditor = function (dataId) {
     down(i) { if (i < this.chosen.length - 1) this.chosen.splice(i, 2, this.chosen[i + 1], this.chosen[i]); },
     use(kind, key) { this.kind = kind; this.key = key; },
   };
-};
+}
+
+document.addEventListener("alpine:init", () => {
+  Alpine.data("daifaRuleEditor", daifaRuleEditor);
+
+  // A line split across suppliers: extra rows added with "Split", each removable.
+  Alpine.data("daifaSplitRows", () => ({
+    extra: 0,
+    drop(button) { button.closest(".assign-row").remove(); },
+  }));
+});
