@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from daifa import __version__
 from daifa.api import app as api
+from daifa.api import limits, problems
 from daifa.config import Settings, load_settings
 from daifa.db.engine import make_engine
 from daifa.db.uow import Database
@@ -65,6 +66,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                         clock=clock or SystemClock())
     api.install(app)
     console.install(app)
+    body_bytes, upload_bytes = limits.limits(settings)
+    app.add_middleware(limits.BodyLimit, body_bytes=body_bytes, upload_bytes=upload_bytes)
+    app.add_middleware(problems.CatchAll)  # added last: outside the body limit
     return app
 
 

@@ -36,3 +36,8 @@ class OutOfStock(Conflict):
 class TooManyDispatchOrders(Conflict):
     code = "TOO_MANY_DISPATCH_ORDERS"
     title = "An order can have at most 99 dispatch orders"
+
+
+class PaidAtOutOfRange(ValidationFailed):
+    code = "PAID_AT_OUT_OF_RANGE"
+    title = "The payment time is in the future or too far back"
