@@ -94,7 +94,8 @@ def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = Fa
 
 
 @router.get("/orders", response_model=OrderList)
-def list_orders(shop_id: str, status: OrderStatus | None = None, supplier_id: str | None = None,
+def list_orders(shop_id: str, status: OrderStatus | None = None,
+                supplier_id: str | None = Query(default=None, max_length=40),
                 created_from: Instant | None = None,
                 created_to: Instant | None = None, unassigned: bool | None = None,
                 cursor: str | None = None, limit: int | None = Limit,
