@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from daifa import __version__
 from daifa.api import app as api
+from daifa.api import limits, problems
 from daifa.config import Settings, load_settings
 from daifa.db.engine import make_engine
 from daifa.db.uow import Database
@@ -101,6 +102,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                         clock=clock or SystemClock())
     api.install(app)
     console.install(app)
+    body_bytes, upload_bytes = limits.limits(settings)
+    app.add_middleware(limits.BodyLimit, body_bytes=body_bytes, upload_bytes=upload_bytes)
+    app.add_middleware(problems.CatchAll)  # outside the body limit
+    # outermost: every answer carries the headers, a caught 500 too
     app.add_middleware(ResponseHeaders, headers=response_headers(settings))
     return app
 

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # and bytes per upload.
     sheet_max_rows: int = Field(default=200_000, ge=1)
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Any other request body (JSON, forms): bytes, refused with 413 before it is read whole.
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    # Orders: how far back a payment time may lie, and how far ahead of the clock (skew).
+    paid_at_max_age_days: int = Field(default=90, ge=1)
+    paid_at_max_skew_minutes: int = Field(default=10, ge=0)
 
     def resolved_secret_key(self) -> str:
         """The configured secret, else one generated into var/ on first run and reused after."""

@@ -80,3 +80,33 @@ class RateLimited(DaifaError):
     def __init__(self, text: str | None = None, *, retry_after: int, **params: Any) -> None:
         self.retry_after = retry_after
         super().__init__(text, seconds=retry_after, **params)
+
+
+class BodyTooLarge(DaifaError):
+    """A request body over the configured size, refused before it is read whole."""
+
+    code = "BODY_TOO_LARGE"
+    status = 413
+    title = "Request body too large"
+
+
+class InvalidText(ValidationFailed):
+    """Text with a NUL character or an unpaired surrogate, which no database column takes."""
+
+    code = "INVALID_TEXT"
+
+
+class NumberOutOfRange(ValidationFailed):
+    """An integer outside what a 64-bit database column holds."""
+
+    code = "NUMBER_OUT_OF_RANGE"
+
+
+class NestedTooDeeply(ValidationFailed):
+    code = "NESTED_TOO_DEEPLY"
+
+
+class DateOutOfRange(ValidationFailed):
+    """A time the hub cannot store or add a deadline to (the schema's check has this code)."""
+
+    code = "DATE_OUT_OF_RANGE"

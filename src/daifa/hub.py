@@ -32,6 +32,11 @@ class Hub:
         return Ctx(session=session, actor=actor, settings=self.settings, clock=self.clock,
                    reactions=REACTIONS)
 
+    def actor_for(self, token: str) -> Actor:
+        """Who a bearer token speaks for, in a read of its own (InvalidToken when none)."""
+        with self.db.unit_of_work(write=False) as session:
+            return identity.actor_for_token(session, token, self.clock)
+
     def touch_due(self, digest: str, now: datetime) -> bool:
         last = self.touched.get(digest)
         return last is None or now - last >= identity.TOUCH_EVERY or now < last

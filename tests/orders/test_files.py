@@ -19,7 +19,7 @@ from tests.orders.helpers import World, world
 HEADER = "订单号,收货人,手机号,省,市,区,详细地址,SKU编码,数量,单价,支付时间\n"
 ADDRESS = "浙江省,杭州市,西湖区,文三路 90 号"
 CSV = HEADER + (
-    f"3721456789012345678,张三,13912345678,{ADDRESS},TEE-RED,2,59.00,2026-11-25 10:30:00\n"
+    f"3721456789012345678,张三,13912345678,{ADDRESS},TEE-RED,2,59.00,2026-11-25 09:30:00\n"
     f"3721456789012345678,,,,,,,MUG-1,1,12.5,\n"
     f"1002,李四,13912345679,{ADDRESS},TEE-RED,abc,59,\n"
     f"1003,王五,12345,{ADDRESS},TEE-RED,1,59,\n"
@@ -64,7 +64,7 @@ def test_import_creates_good_orders_once(client: TestClient) -> None:
     assert result["summary"]["orders_created"] == 3
     orders = ok(client.get(w.url("/orders"), headers=w.headers))["items"]
     order = next(o for o in orders if o["external_id"] == "3721456789012345678")
-    assert order["paid_at"] == "2026-11-25T02:30:00Z"  # 10:30 in Shanghai
+    assert order["paid_at"] == "2026-11-25T01:30:00Z"  # 09:30 in Shanghai
     assert [(ln["sku_code"], ln["quantity"], ln["unit_price_fen"]) for ln in order["lines"]] == [
         ("TEE-RED", 2, 5900), ("MUG-1", 1, 1250)]
     assert order["status"] == "assigned"

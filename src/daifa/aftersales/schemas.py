@@ -15,6 +15,7 @@ from daifa.aftersales.states import (
     Condition,
     Liability,
 )
+from daifa.kit.inputs import Flag, Int
 from daifa.orders.schemas import MAX_LINES, MAX_QUANTITY, AddressOut, BuyerIn, Code
 
 MAX_NOTE = 2000
@@ -26,15 +27,15 @@ class _In(BaseModel):
 
 
 class CaseLineIn(_In):
-    line_id: int = Field(ge=1, le=2**62, description="A line of the shop order")
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    line_id: Int = Field(ge=1, le=2**62, description="A line of the shop order")
+    quantity: Int = Field(ge=1, le=MAX_QUANTITY)
 
 
 class CaseIn(_In):
     type: CaseType
     reason: CaseReason
     lines: list[CaseLineIn] = Field(min_length=1, max_length=MAX_LINES)
-    refund_fen: int | None = Field(
+    refund_fen: Int | None = Field(
         default=None, ge=0, le=MAX_REFUND_FEN,
         description="The refund asked, at most what the buyer paid for those units; by "
                     "default all of it (refunds and returns) or nothing (reships and "
@@ -47,7 +48,7 @@ class CaseIn(_In):
 
 
 class ApproveIn(_In):
-    return_address_id: int | None = Field(
+    return_address_id: Int | None = Field(
         default=None, ge=1, le=2**62,
         description="Return types: where the buyer sends the parcel (default: the supplier's "
                     "default return address)")
@@ -74,7 +75,7 @@ class EscalateIn(_In):
 
 class DecideIn(_In):
     liability: Liability
-    refund_fen: int = Field(ge=0, le=MAX_REFUND_FEN,
+    refund_fen: Int = Field(ge=0, le=MAX_REFUND_FEN,
                             description="The final refund, at most what the buyer paid")
     note: str = Field(min_length=1, max_length=MAX_NOTE, description="Why, for the record")
 
@@ -84,7 +85,7 @@ class CancelIn(_In):
 
 
 class ReturnAddressIn(BuyerIn):
-    is_default: bool = False
+    is_default: Flag = False
 
 
 class ReturnAddressOut(BaseModel):

@@ -32,6 +32,7 @@ class Call:
     hub: Hub
     token: str | None
     write: bool
+    actor: Actor | None = None  # found by api.guard before the body was read
 
     @contextmanager
     def ctx(self, *, anonymous: bool = False) -> Iterator[Ctx]:
@@ -48,7 +49,7 @@ class Call:
             if anonymous:
                 return Actor(scope=Scope.PERSON, label="anonymous")
             raise Unauthenticated()
-        actor = identity.actor_for_token(session, self.token, self.hub.clock)
+        actor = self.actor or identity.actor_for_token(session, self.token, self.hub.clock)
         if self.write and actor.scope is not Scope.PERSON:
             digest, now = token_digest(self.token), self.hub.clock.now()
             if self.hub.touch_due(digest, now):
@@ -61,7 +62,8 @@ def _call(write: bool) -> Callable[..., Call]:
     def dependency(request: Request,
                    credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Call:
         token = credentials.credentials if credentials else None
-        return Call(hub=hub(request), token=token, write=write)
+        actor: Actor | None = getattr(request.state, "actor", None)
+        return Call(hub=hub(request), token=token, write=write, actor=actor)
 
     return dependency
 

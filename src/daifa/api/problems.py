@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from daifa.api.v1.common import INVALID_CURSOR
-from daifa.errors import DaifaError, RateLimited, Unauthenticated
+from daifa.errors import BodyTooLarge, DaifaError, DateOutOfRange, RateLimited, Unauthenticated
 from daifa.identity.errors import InvalidLogin, WeakPassword
 
 log = logging.getLogger("daifa.api")
@@ -44,6 +45,7 @@ _DESCRIPTIONS = {
     403: "Signed in, but not allowed",
     404: "Not found, or not yours",
     409: "Conflicts with the current state",
+    413: "The body is larger than the limit",
     422: "Invalid input",
     429: "Too many attempts; see Retry-After",
 }
@@ -102,10 +104,14 @@ _FIELD_CODES: dict[tuple[str, ...], str] = {
 }
 
 
+# Errors of a kind with a domain code of its own, wherever they occur (kit.inputs.Instant).
+_TYPE_CODES: dict[str, str] = {"date_out_of_range": DateOutOfRange.code}
+
+
 def _field_code(path: str, errors: list[dict[str, Any]]) -> str:
     """The first error's field code when every error has one, else VALIDATION_FAILED."""
     codes = [_FIELD_CODES.get((path, *e["loc"])) or _FIELD_CODES.get(("*", *e["loc"]))
-             for e in errors]
+             or _TYPE_CODES.get(e["type"]) for e in errors]
     if codes and all(codes):
         return str(codes[0])
     return "VALIDATION_FAILED"
@@ -113,6 +119,9 @@ def _field_code(path: str, errors: list[dict[str, Any]]) -> str:
 
 def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    limit = getattr(exc, "limit", None)
+    if exc.status_code == 413 and isinstance(limit, int):  # api.limits.TooLarge
+        return _domain(request, BodyTooLarge(limit=limit))
     code = _STATUS_CODES.get(exc.status_code, "HTTP_ERROR")
     detail = exc.detail if isinstance(exc.detail, str) else code
     headers = dict(exc.headers) if exc.headers else {}
@@ -140,14 +149,43 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+def unexpected(path: str) -> JSONResponse:
     return problem(500, "INTERNAL_ERROR", "Internal error",
-                   "something went wrong on our side; nothing was changed", request.url.path)
+                   "something went wrong on our side; nothing was changed", path)
+
+
+class CatchAll:
+    """A bug is answered with a 500 problem and the connection kept open.
+
+    Starlette's outermost middleware re-raises after answering, and the server then drops the
+    keep-alive connection; caught here, the exception is logged and goes no further. Once the
+    response has started there is nothing left to answer with, so it is raised on.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            if started:
+                raise
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            await unexpected(scope.get("path", ""))(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DaifaError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(Exception, _unexpected)

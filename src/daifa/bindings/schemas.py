@@ -5,10 +5,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from daifa.kit.inputs import Int
+
 
 class InvitationIn(BaseModel):
-    expires_in_hours: int = Field(default=168, ge=1, le=720)
-    max_uses: int = Field(default=1, ge=1, le=1000)
+    expires_in_hours: Int = Field(default=168, ge=1, le=720)
+    max_uses: Int = Field(default=1, ge=1, le=1000)
 
 
 class InvitationOut(BaseModel):

@@ -41,6 +41,11 @@ def tier_problem(price_tiers: Sequence[Mapping[str, int]]) -> str | None:
     return None
 
 
+# Far above any price (fen are checked against their own limits after this), far below what
+# Decimal's context can quantize (1e308 yuan would raise instead of rounding).
+MAX_YUAN = Decimal(10**15)
+
+
 def yuan_to_fen(raw: str) -> int:
     """Yuan as people type them ('12.5', '¥1,234.50') to fen, Decimal ROUND_HALF_UP."""
     text = raw.strip().replace(",", "").replace("，", "").lstrip("¥￥").strip()
@@ -48,7 +53,7 @@ def yuan_to_fen(raw: str) -> int:
         value = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError(f"{raw!r} is not an amount in yuan") from exc
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) >= MAX_YUAN:
         raise ValueError(f"{raw!r} is not an amount in yuan")
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

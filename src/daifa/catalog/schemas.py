@@ -8,24 +8,25 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from daifa.catalog.rules import MatchKind
+from daifa.kit.inputs import Flag, Int
 from daifa.sheets.importer import RowErrorOut
 
 # Codes travel in URL paths, so no slashes, whitespace or URL-special characters.
 CODE_PATTERN = r"^[^\s/\\?#%]+$"
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=CODE_PATTERN,
                             examples=["TEE-RED-XL"])]
-Fen = Annotated[int, Field(ge=0, le=10**12, description="Money in fen (1 yuan = 100 fen)")]
+Fen = Annotated[Int, Field(ge=0, le=10**12, description="Money in fen (1 yuan = 100 fen)")]
 
 
 class PriceTier(BaseModel):
-    min_quantity: int = Field(ge=2, le=1_000_000)
+    min_quantity: Int = Field(ge=2, le=1_000_000)
     price_fen: Fen
 
 
 class SupplySkuIn(BaseModel):
     sku_code: Code
     supply_price_fen: Fen
-    stock: int | None = Field(default=None, ge=0, le=10**9,
+    stock: Int | None = Field(default=None, ge=0, le=10**9,
                               description="Units on hand; leave out when not tracked")
     price_tiers: list[PriceTier] = Field(
         default_factory=list, max_length=10,
@@ -37,7 +38,7 @@ class SupplyProductIn(BaseModel):
     spu_code: Code
     title: str = Field(min_length=1, max_length=200)
     ship_from_region: str = Field(default="", max_length=80, examples=["浙江省 杭州市"])
-    handling_hours: int = Field(default=48, ge=0, le=720,
+    handling_hours: Int = Field(default=48, ge=0, le=720,
                                 description="Hours from acceptance to hand-over to the carrier")
     skus: list[SupplySkuIn] = Field(min_length=1, max_length=200)
 
@@ -47,18 +48,18 @@ class SupplyProductPatch(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=200)
     ship_from_region: str | None = Field(default=None, max_length=80)
-    handling_hours: int | None = Field(default=None, ge=0, le=720)
-    active: bool | None = None
+    handling_hours: Int | None = Field(default=None, ge=0, le=720)
+    active: Flag | None = None
 
 
 class SupplySkuPatch(BaseModel):
     """Fields left out stay as they are; `stock: null` stops tracking stock."""
 
     supply_price_fen: Fen | None = None
-    stock: int | None = Field(default=None, ge=0, le=10**9)
+    stock: Int | None = Field(default=None, ge=0, le=10**9)
     price_tiers: list[PriceTier] | None = Field(default=None, max_length=10)
     spec: str | None = Field(default=None, max_length=120)
-    active: bool | None = None
+    active: Flag | None = None
 
 
 class SupplySkuOut(BaseModel):
@@ -111,13 +112,13 @@ class ShopProductIn(BaseModel):
 
 class ShopProductPatch(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    active: bool | None = None
+    active: Flag | None = None
 
 
 class ShopSkuPatch(BaseModel):
     price_fen: Fen | None = None
     spec: str | None = Field(default=None, max_length=120)
-    active: bool | None = None
+    active: Flag | None = None
 
 
 class SourcesIn(BaseModel):

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from daifa.kit.inputs import Key
+
 
 class Recipient(BaseModel):
     region: str = Field(description="Province, city and district")
@@ -135,7 +137,7 @@ class HoldIn(_ActionIn):
 
 
 class BulkAcceptIn(_ActionIn):
-    dispatch_order_nos: list[str] = Field(min_length=1, max_length=500)
+    dispatch_order_nos: list[Key] = Field(min_length=1, max_length=500)
 
 
 class BulkAcceptItem(BaseModel):

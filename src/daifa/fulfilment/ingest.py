@@ -25,6 +25,7 @@ from daifa.context import Ctx
 from daifa.dispatch import creation
 from daifa.fulfilment.rules import status_for
 from daifa.orders import rules
+from daifa.orders.errors import PaidAtOutOfRange
 from daifa.orders.models import OrderLine, ShopOrder
 from daifa.orders.schemas import OrderIn
 from daifa.routing import snapshot
@@ -74,22 +75,39 @@ class _Fresh:
     dispatches: list[creation.NewDispatch] = field(default_factory=list)
 
 
-def validate(raw: Any) -> OrderIn | Outcome:
+def paid_at_error(ctx: Ctx, order: OrderIn) -> PaidAtOutOfRange | None:
+    """The error of a payment time outside the window the settings allow, if it is."""
+    settings = ctx.settings
+    if rules.paid_at_plausible(order.paid_at, ctx.now(),
+                               max_age_days=settings.paid_at_max_age_days,
+                               max_skew_minutes=settings.paid_at_max_skew_minutes):
+        return None
+    return PaidAtOutOfRange(days=settings.paid_at_max_age_days,
+                            minutes=settings.paid_at_max_skew_minutes)
+
+
+def validate(ctx: Ctx, raw: Any) -> OrderIn | Outcome:
     """One order of a batch checked on its own: the model, or an outcome carrying the error."""
     try:
-        return OrderIn.model_validate(raw)
+        order = OrderIn.model_validate(raw)
     except ValidationError as exc:
         external = raw.get("external_id") if isinstance(raw, dict) else None
         detail = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or 'order'}: {err['msg']}"
                            for err in exc.errors())
+        code = ("DATE_OUT_OF_RANGE" if all(err["type"] == "date_out_of_range"
+                                           for err in exc.errors()) else "VALIDATION_FAILED")
         return Outcome(external if isinstance(external, str) else None,
-                       error_code="VALIDATION_FAILED", error_detail=detail)
+                       error_code=code, error_detail=detail)
+    error = paid_at_error(ctx, order)
+    if error is not None:
+        return Outcome(order.external_id, error_code=error.code, error_detail=error.detail)
+    return order
 
 
 def ingest_raw(ctx: Ctx, shop: Shop, raws: Sequence[Any], *,
                channel: str = "batch") -> list[Outcome]:
     """A batch as received: each order checked on its own, the good ones created and routed."""
-    checked = [validate(raw) for raw in raws]
+    checked = [validate(ctx, raw) for raw in raws]
     good = [item for item in checked if isinstance(item, OrderIn)]
     done = iter(ingest(ctx, shop, good, channel=channel))
     return [next(done) if isinstance(item, OrderIn) else item for item in checked]
@@ -97,9 +115,14 @@ def ingest_raw(ctx: Ctx, shop: Shop, raws: Sequence[Any], *,
 
 def ingest(ctx: Ctx, shop: Shop, orders: Sequence[OrderIn], *,
            channel: str = "api") -> list[Outcome]:
-    """Create and route the orders not seen before; one outcome per order given, in order."""
+    """Create and route the orders not seen before; one outcome per order given, in order.
+    A payment time outside the allowed window is PaidAtOutOfRange (callers with many orders
+    check each with `paid_at_error` first)."""
     first: dict[str, OrderIn] = {}
     for order in orders:
+        error = paid_at_error(ctx, order)
+        if error is not None:
+            raise error
         first.setdefault(order.external_id, order)
     seen = taken(ctx, shop.id, list(first))
     for attempt in range(MAX_ATTEMPTS):

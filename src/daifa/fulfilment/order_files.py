@@ -194,6 +194,10 @@ def apply(ctx: Ctx, shop: Shop, checked: Checked, dry_run: bool = False,
     ready: list[tuple[Group, OrderIn]] = []
     for group in groups:
         order = None if group.bad else to_order(group, zone)
+        if order is not None and ingest.paid_at_error(ctx, order) is not None:
+            group.rows[0].fail("paid_at", "PAID_AT_OUT_OF_RANGE",
+                               days=ctx.settings.paid_at_max_age_days)
+            order = None
         if order is None:
             _blame(group)
         else:

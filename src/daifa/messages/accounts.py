@@ -18,6 +18,13 @@ ACCOUNTS: dict[str, str] = {
     "RATE_LIMITED": N_("Too many requests. Try again in %(seconds)s seconds."),
     "INVALID_CURSOR": N_("That page link is not one this site gave out; start from the first "
                          "page."),
+    "BODY_TOO_LARGE": N_("The request body is larger than %(limit)s bytes; send less at a time."),
+    "INVALID_TEXT": N_("%(field)s contains a NUL character or an invalid character (an unpaired "
+                       "surrogate); remove it and send again."),
+    "NUMBER_OUT_OF_RANGE": N_("%(field)s is outside the numbers that can be stored (%(min)s to "
+                              "%(max)s)."),
+    "NESTED_TOO_DEEPLY": N_("The body is nested more than %(limit)s levels deep."),
+    "DATE_OUT_OF_RANGE": N_("%(field)s must be a time from %(earliest)s up to %(latest)s."),
     "CSRF_FAILED": N_("This form has expired or did not come from this site. Reload the page "
                       "and try again."),
     "CROSS_SITE_POST": N_("This form was sent from another site, so it was refused. Open this "

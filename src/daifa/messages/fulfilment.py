@@ -37,6 +37,8 @@ FULFILMENT: dict[str, str] = {
     "RULE_NOT_FOUND": N_("There is no such rule (any more)."),
     # orders and assignment
     "ORDER_NOT_FOUND": N_("No such order."),
+    "PAID_AT_OUT_OF_RANGE": N_("paid_at must lie between %(days)s days ago and %(minutes)s "
+                               "minutes from now."),
     "LINE_NOT_FOUND": N_("The order has no such line; reload the page."),
     "QUANTITY_EXCEEDS_REMAINING": N_("More units than that line has left to assign or ship "
                                      "(someone may have done it meanwhile); reload the page."),

@@ -48,3 +48,8 @@ class AlreadyShipped(Conflict):
 class AlreadyCancelled(Conflict):
     code = "ALREADY_CANCELLED"
     title = "Those units are cancelled already, or their cancellation waits for the supplier"
+
+
+class PaidAtOutOfRange(ValidationFailed):
+    code = "PAID_AT_OUT_OF_RANGE"
+    title = "The payment time is in the future or too far back"

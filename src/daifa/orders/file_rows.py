@@ -42,6 +42,7 @@ MESSAGES = {
     "MISSING_PRICE": N_("required (unit price in yuan, or in fen)"),
     "INVALID_PHONE": N_("not a valid phone number"),
     "INVALID_TIME": N_("a time like 2026-03-01 14:30:00"),
+    "PAID_AT_OUT_OF_RANGE": N_("a payment time from the last %(days)s days, not in the future"),
     "TOO_MANY_LINES": N_("at most %(n)s lines per order"),
     "ORDER_HAS_BAD_ROWS": N_("order not imported: row %(rows)s of this order has errors"),
     "INVALID_VALUE": N_("not valid: %(detail)s"),
@@ -150,7 +151,10 @@ def parse_paid_at(raw: str, zone: ZoneInfo) -> datetime | None:
     value = datetime.fromisoformat(text)  # ValueError when it is not a time
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # year 1 east of UTC, or year 9999 west of it
+        raise ValueError(text) from exc
 
 
 def check_row(row: Row, *, first: bool) -> None:

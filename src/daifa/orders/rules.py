@@ -55,3 +55,13 @@ def region(province: str, city: str, district: str) -> str:
 
 def ship_by(paid_at: datetime | None, now: datetime, ship_by_hours: int) -> datetime:
     return (paid_at or now) + timedelta(hours=ship_by_hours)
+
+
+def paid_at_plausible(paid_at: datetime | None, now: datetime, *, max_age_days: int,
+                      max_skew_minutes: int) -> bool:
+    """A payment time is no further back than the window (an older one would make the order
+    overdue at once) and no further ahead of the clock than the skew allowed for."""
+    if paid_at is None:
+        return True
+    return (now - timedelta(days=max_age_days) <= paid_at
+            <= now + timedelta(minutes=max_skew_minutes))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from daifa.kit.inputs import Instant, Int
 from daifa.orders import rules
 
 MAX_LINES = 200
@@ -46,8 +47,8 @@ class LineIn(_In):
     sku_code: Code = Field(description="The shop's SKU code; an unknown one is kept, "
                                        "unassigned with reason UNKNOWN_SKU",
                            examples=["TEE-RED-M"])
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    unit_price_fen: int = Field(ge=0, le=MAX_UNIT_PRICE_FEN,
+    quantity: Int = Field(ge=1, le=MAX_QUANTITY)
+    unit_price_fen: Int = Field(ge=0, le=MAX_UNIT_PRICE_FEN,
                                 description="The shop's sale price per unit, in fen")
 
 
@@ -57,9 +58,11 @@ class OrderIn(_In):
                               examples=["3721456789012345678"])
     buyer: BuyerIn
     lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
-    paid_at: AwareDatetime | None = Field(
+    paid_at: Instant | None = Field(
         default=None, description="Payment time; the ship-by deadline counts from it (or from "
-                                  "receipt when absent)")
+                                  "receipt when absent). At most paid_at_max_age_days ago "
+                                  "(90 by default) and not ahead of the clock by more than "
+                                  "paid_at_max_skew_minutes (10)")
 
 
 class OrderBatchIn(BaseModel):
@@ -130,9 +133,9 @@ class UnassignedLine(BaseModel):
 
 
 class AssignmentIn(BaseModel):
-    line_id: int
+    line_id: Int
     supplier_id: str = Field(min_length=1, max_length=40, examples=["SP3K7QXMF"])
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    quantity: Int = Field(ge=1, le=MAX_QUANTITY)
 
 
 class AssignIn(BaseModel):

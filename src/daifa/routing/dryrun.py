@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from daifa.catalog.partners import BoundSuppliers, names_by_pk
 from daifa.context import Ctx
+from daifa.kit.inputs import Flag, Int, Key
 from daifa.orders.models import OrderLine, ShopOrder
 from daifa.routing import snapshot
 from daifa.routing.rules import Proposal, Snapshot, apply_proposal, resolve_line, unit_price
@@ -33,18 +34,21 @@ LOAD_ALL_ABOVE = 2000  # distinct SKUs; beyond this the whole catalog is one che
 class ProposedSettings(BaseModel):
     mode: DispatchMode | None = None
     default_supplier_id: str | None = Field(default=None, max_length=40)
-    fallback_to_default: bool | None = None
+    fallback_to_default: Flag | None = None
 
 
-SupplierList = Annotated[list[str], Field(max_length=MAX_RULE_SUPPLIERS)]
+SupplierList = Annotated[list[Key], Field(max_length=MAX_RULE_SUPPLIERS)]
+MAX_PROPOSED_RULES = 10_000
 
 
 class DryRunIn(BaseModel):
-    days: int = Field(default=30, ge=1, le=366)
+    days: Int = Field(default=30, ge=1, le=366)
     settings: ProposedSettings | None = None
-    product_rules: dict[str, SupplierList] = Field(
-        default_factory=dict, description="spu_code → [first, backup, ...]; [] removes a rule")
-    sku_rules: dict[str, SupplierList] = Field(default_factory=dict,
+    product_rules: dict[Key, SupplierList] = Field(
+        default_factory=dict, max_length=MAX_PROPOSED_RULES,
+        description="spu_code → [first, backup, ...]; [] removes a rule")
+    sku_rules: dict[Key, SupplierList] = Field(default_factory=dict,
+                                               max_length=MAX_PROPOSED_RULES,
                                                description="sku_code → supplier IDs")
 
 

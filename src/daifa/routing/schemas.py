@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from daifa.kit.inputs import Flag, Int, Key
 from daifa.routing.states import DispatchMode, RuleKind
 
 MAX_RULE_SUPPLIERS = 5
@@ -17,10 +18,10 @@ class DispatchSettingsIn(BaseModel):
     mode: DispatchMode
     default_supplier_id: str | None = Field(default=None, max_length=40,
                                             examples=["SP3K7QXMD"])
-    fallback_to_default: bool | None = Field(
+    fallback_to_default: Flag | None = Field(
         default=None, description="by_product: lines matching no rule go to the default "
                                   "supplier instead of waiting for manual assignment")
-    ship_by_hours: int | None = Field(default=None, ge=1, le=720,
+    ship_by_hours: Int | None = Field(default=None, ge=1, le=720,
                                       description="Ship-by deadline after payment (default 48)")
 
 
@@ -43,7 +44,7 @@ class DispatchSettingsOut(BaseModel):
 
 
 class DispatchRuleIn(BaseModel):
-    supplier_ids: list[str] = Field(min_length=1, max_length=MAX_RULE_SUPPLIERS,
+    supplier_ids: list[Key] = Field(min_length=1, max_length=MAX_RULE_SUPPLIERS,
                                     description="First choice, then backups in order")
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from daifa.dispatch.schemas import DispatchOrderOut
+from daifa.kit.inputs import Flag, Int, Key
 
 MAX_QUANTITY = 100_000
 
@@ -16,8 +17,8 @@ class _In(BaseModel):
 
 
 class ShipLineIn(_In):
-    line_id: int = Field(ge=1, description="The line_id of one of the dispatch order's lines")
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    line_id: Int = Field(ge=1, description="The line_id of one of the dispatch order's lines")
+    quantity: Int = Field(ge=1, le=MAX_QUANTITY)
 
 
 class ShipIn(_In):
@@ -53,7 +54,7 @@ class CorrectionIn(_In):
 
 
 class LabelsIn(_In):
-    dispatch_order_nos: list[str] = Field(min_length=1, max_length=500,
+    dispatch_order_nos: list[Key] = Field(min_length=1, max_length=500,
                                           examples=[["DO26112500000001" + "01"]])
 
 
@@ -93,7 +94,7 @@ class UploadOut(BaseModel):
 
 
 class SupplierSettingsIn(_In):
-    auto_accept: bool = Field(description="Accept every new dispatch order at once")
+    auto_accept: Flag = Field(description="Accept every new dispatch order at once")
 
 
 class SupplierSettingsOut(BaseModel):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
+
+from daifa.kit.inputs import Instant
 
 
 class TrackingEventIn(BaseModel):
@@ -16,7 +18,7 @@ class TrackingEventIn(BaseModel):
     status: str = Field(min_length=1, max_length=24,
                         description="A tracking status value or its Chinese label",
                         examples=["in_transit", "运输中"])
-    occurred_at: AwareDatetime = Field(description="When it happened, with a UTC offset")
+    occurred_at: Instant = Field(description="When it happened, with a UTC offset")
     description: str | None = Field(default=None, max_length=500,
                                     examples=["【杭州转运中心】已发出"])
 

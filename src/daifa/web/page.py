@@ -23,10 +23,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from daifa.context import Actor, Ctx, Scope
-from daifa.errors import DaifaError, Forbidden
+from daifa.errors import DaifaError, Forbidden, InvalidText
 from daifa.hub import Hub
 from daifa.identity import service as identity
 from daifa.identity.errors import InvalidToken
+from daifa.kit import inputs
 from daifa.web import security
 from daifa.web.messages import Explained, explain, invalid_form
 from daifa.web.render import Console
@@ -294,15 +295,30 @@ class Page:
         return response
 
 
+def _check_text(current: Page, fields: Iterator[tuple[str, Any]]) -> None:
+    """No NUL character or unpaired surrogate in a parameter or a form field: no database
+    column takes one, so it is refused here, once, for every page."""
+    for name, value in fields:
+        if isinstance(value, str) and (inputs.bad_text(name) or inputs.bad_text(value)):
+            raise ConsoleError(current, InvalidText(field=name))
+
+
 def page(request: Request) -> Page:
-    return Page(request)
+    current = Page(request)
+    _check_text(current, iter([*request.path_params.items(),
+                               *request.query_params.multi_items()]))
+    return current
 
 
 def form_page(request: Request, csrf: Annotated[str, Form()] = "") -> Page:
     """A page for a POSTed form whose origin and CSRF token have been checked; nothing runs
     before."""
-    current = Page(request)
+    current = page(request)
     current.check_origin()
     current.check_csrf(csrf)
+    # FastAPI has parsed the form already (csrf is one of its fields) and kept it on the request.
+    form = getattr(request, "_form", None)
+    if form is not None:
+        _check_text(current, iter(form.multi_items()))
     return current
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from daifa.kit.inputs import Flag, Key
+
 EventTypes = Field(default_factory=lambda: ["*"], min_length=1, max_length=50,
                    description='"*" for every event, exact types such as '
                                '"dispatch_order.shipped", or "dispatch_order.*"',
@@ -17,16 +19,16 @@ class EndpointIn(BaseModel):
     url: str = Field(min_length=1, max_length=2048, examples=["https://example.com/hooks/daifa"])
     secret: str | None = Field(default=None, min_length=16, max_length=128,
                                description="Generated when absent; shown once")
-    event_types: list[str] = EventTypes
+    event_types: list[Key] = EventTypes
     description: str | None = Field(default=None, max_length=200)
-    enabled: bool = True
+    enabled: Flag = True
 
 
 class EndpointPatch(BaseModel):
     url: str | None = Field(default=None, min_length=1, max_length=2048)
-    event_types: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    event_types: list[Key] | None = Field(default=None, min_length=1, max_length=50)
     description: str | None = Field(default=None, max_length=200)
-    enabled: bool | None = None
+    enabled: Flag | None = None
 
 
 class EndpointOut(BaseModel):

@@ -5,13 +5,14 @@ from typing import Literal
 from fastapi import APIRouter, Depends
 
 from daifa.api.deps import Call, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.kit.pagination import encode_cursor
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.schemas import ReviewIn, SupplierList, SupplierOut
 from daifa.suppliers.states import SupplierStatus
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(route_class=GuardedRoute, prefix="/admin", tags=["admin"])
 
 
 @router.get("/suppliers", response_model=SupplierList)

@@ -29,6 +29,7 @@ from daifa.aftersales.schemas import (
 )
 from daifa.aftersales.states import CaseStatus, CaseType
 from daifa.api.deps import Call, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.context import Ctx
@@ -36,7 +37,7 @@ from daifa.errors import Forbidden
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(tags=["after-sales"])
+router = APIRouter(route_class=GuardedRoute, tags=["after-sales"])
 EVIDENCE_TYPES: dict[str, dict[str, str]] = {
     "image/jpeg": {}, "image/png": {}, "image/webp": {}, "application/pdf": {}}
 

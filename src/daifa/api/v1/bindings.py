@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 
 from daifa.api.deps import Call, public_reader, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.audit.schemas import Timeline
 from daifa.bindings import applications, invitations
@@ -26,7 +27,7 @@ from daifa.bindings.states import ApplicationStatus, BindingStatus
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(tags=["binding"])
+router = APIRouter(route_class=GuardedRoute, tags=["binding"])
 
 
 # --- invitations -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.v1.common import paging
 from daifa.catalog import importer, partners, shop_catalog, suggestions
 from daifa.catalog import service as catalog
@@ -33,7 +34,7 @@ from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.models import Supplier
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(route_class=GuardedRoute, tags=["catalog"])
 Limit = Query(default=None, ge=1, le=200)
 Search = Query(default=None, max_length=64, description="Part of a product code, SKU code or "
                                                          "title")

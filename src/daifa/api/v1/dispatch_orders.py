@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from daifa.api.deps import Call, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
 from daifa.context import Ctx
@@ -20,7 +21,7 @@ from daifa.shipping import views
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(tags=["dispatch orders"])
+router = APIRouter(route_class=GuardedRoute, tags=["dispatch orders"])
 Limit = Query(default=None, ge=1, le=200)
 
 

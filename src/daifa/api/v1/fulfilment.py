@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from daifa.api.deps import Call, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.context import Ctx
 from daifa.dispatch import holds, lifecycle, recipient
@@ -27,7 +28,8 @@ from daifa.shipping import service as shipping
 from daifa.shipping import views
 from daifa.shipping.schemas import CorrectionIn, ShipIn, ShipOut
 
-router = APIRouter(prefix="/dispatch-orders/{dispatch_order_no}", tags=["fulfilment"])
+router = APIRouter(route_class=GuardedRoute, prefix="/dispatch-orders/{dispatch_order_no}",
+                   tags=["fulfilment"])
 PDF = "application/pdf"
 
 

@@ -4,9 +4,10 @@ dry runs of proposed rules."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from daifa.api.deps import Call, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
 from daifa.context import Ctx
@@ -14,6 +15,7 @@ from daifa.fulfilment import assign, cancel, ingest, recipient_change, timeline
 from daifa.fulfilment import order_files as files
 from daifa.fulfilment import orders as orders
 from daifa.fulfilment.schemas import OrderList, OrderOut, OrderTimeline
+from daifa.kit.inputs import Instant
 from daifa.orders.schemas import (
     AssignIn,
     BatchItem,
@@ -31,7 +33,7 @@ from daifa.routing import dryrun
 from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
 
-router = APIRouter(prefix="/shops/{shop_id}", tags=["orders"])
+router = APIRouter(route_class=GuardedRoute, prefix="/shops/{shop_id}", tags=["orders"])
 Limit = Query(default=None, ge=1, le=200)
 
 
@@ -95,9 +97,10 @@ def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = Fa
 
 
 @router.get("/orders", response_model=OrderList)
-def list_orders(shop_id: str, status: OrderStatus | None = None, supplier_id: str | None = None,
-                created_from: AwareDatetime | None = None,
-                created_to: AwareDatetime | None = None, unassigned: bool | None = None,
+def list_orders(shop_id: str, status: OrderStatus | None = None,
+                supplier_id: str | None = Query(default=None, max_length=40),
+                created_from: Instant | None = None,
+                created_to: Instant | None = None, unassigned: bool | None = None,
                 cursor: str | None = None, limit: int | None = Limit,
                 call: Call = Depends(reader)) -> Response:
     """Newest first. `unassigned=true` is the manual-assignment queue (orders with units

@@ -9,6 +9,7 @@ import orjson
 from fastapi import APIRouter, Depends, File, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON
 from daifa.dispatch import recipient, workqueue
 from daifa.dispatch.schemas import BulkAcceptIn, BulkAcceptItem, BulkAcceptOut
@@ -24,7 +25,7 @@ from daifa.shipping.schemas import (
 )
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
+router = APIRouter(route_class=GuardedRoute, prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 

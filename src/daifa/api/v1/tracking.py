@@ -8,12 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header, Request
 
 from daifa.api.deps import Call, public_writer, reader
+from daifa.api.guard import GuardedRoute
 from daifa.tracking import service as tracking
 from daifa.tracking import views
 from daifa.tracking.errors import TrackingBodyTooLarge
 from daifa.tracking.schemas import TrackingAccepted, TrackingOut, TrackingWebhookIn
 
-router = APIRouter(tags=["tracking"])
+router = APIRouter(route_class=GuardedRoute, tags=["tracking"])
 MAX_BODY = 2 * 1024 * 1024
 
 

@@ -10,6 +10,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Response
 
 from daifa.api.deps import Call, reader, writer
+from daifa.api.guard import GuardedRoute
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.context import Ctx
 from daifa.shops import service as shops
@@ -28,7 +29,7 @@ from daifa.webhooks.schemas import (
 )
 from daifa.webhooks.service import Owner
 
-router = APIRouter(tags=["webhooks"])
+router = APIRouter(route_class=GuardedRoute, tags=["webhooks"])
 
 
 @dataclass(frozen=True)
