@@ -72,6 +72,19 @@ def one(ctx: Ctx, no: str, *, with_timeline: bool = True) -> CaseOut:
     return out
 
 
+def cases(*, shop_pk: int | None = None, supplier_pk: int | None = None,
+          status: CaseStatus | None = None, kind: CaseType | None = None) -> Select[Any]:
+    """The cases of a shop or a supplier (or all, for admins), by status and type."""
+    query = select(AfterSaleCase)
+    for column, value in ((AfterSaleCase.shop_pk, shop_pk),
+                          (AfterSaleCase.supplier_pk, supplier_pk),
+                          (AfterSaleCase.status, status and status.value),
+                          (AfterSaleCase.type, kind and kind.value)):
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
 def listed(ctx: Ctx, query: Select[Any], party: Party, before: int | None,
            limit: int) -> Page[CaseOut]:
     if before is not None:

@@ -4,12 +4,14 @@ return addresses."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Select
 
 from daifa.aftersales import actions, addresses, evidence, opening, views
-from daifa.aftersales.models import AfterSaleCase
+from daifa.aftersales.access import Party
 from daifa.aftersales.schemas import (
     ApproveIn,
     CancelIn,
@@ -62,21 +64,22 @@ def open_cases(shop_id: str, order_id: str, body: CaseIn, request: Request,
     return respond(call, request, key, body.model_dump(mode="json"), handle)
 
 
+def _case_list(ctx: Ctx, query: Select[Any], party: Party, cursor: str | None,
+               limit: int | None) -> Response:
+    before, size = paging(cursor, limit)
+    page = views.listed(ctx, query, party, before, size)
+    return json(CaseList(items=page.items, next_cursor=page.next_cursor()))
+
+
 @router.get("/shops/{shop_id}/after-sales", response_model=CaseList)
 def shop_cases(shop_id: str, status: CaseStatus | None = None, type: CaseType | None = None,
                cursor: str | None = CursorQuery, limit: int | None = LimitQuery,
                call: Call = Depends(reader)) -> Response:
     """The shop's cases, newest first."""
-    before, size = paging(cursor, limit)
     with call.ctx() as ctx:
         shop = shops.owned(ctx, shop_id)
-        query = select(AfterSaleCase).where(AfterSaleCase.shop_pk == shop.id)
-        if status is not None:
-            query = query.where(AfterSaleCase.status == status.value)
-        if type is not None:
-            query = query.where(AfterSaleCase.type == type.value)
-        page = views.listed(ctx, query, "shop", before, size)
-        return json(CaseList(items=page.items, next_cursor=page.next_cursor()))
+        return _case_list(ctx, views.cases(shop_pk=shop.id, status=status, kind=type), "shop",
+                          cursor, limit)
 
 
 @router.get("/suppliers/{supplier_id}/after-sales", response_model=CaseList)
@@ -84,14 +87,10 @@ def supplier_cases(supplier_id: str, status: CaseStatus | None = None,
                    cursor: str | None = CursorQuery, limit: int | None = LimitQuery,
                    call: Call = Depends(reader)) -> Response:
     """Cases on the supplier's dispatch orders, newest first; what the buyer paid never shows."""
-    before, size = paging(cursor, limit)
     with call.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
-        query = select(AfterSaleCase).where(AfterSaleCase.supplier_pk == supplier.id)
-        if status is not None:
-            query = query.where(AfterSaleCase.status == status.value)
-        page = views.listed(ctx, query, "supplier", before, size)
-        return json(CaseList(items=page.items, next_cursor=page.next_cursor()))
+        return _case_list(ctx, views.cases(supplier_pk=supplier.id, status=status), "supplier",
+                          cursor, limit)
 
 
 @router.get("/admin/after-sales", response_model=CaseList, tags=["admin"])
@@ -99,13 +98,10 @@ def arbitration_queue(status: CaseStatus = CaseStatus.IN_ARBITRATION,
                       cursor: str | None = CursorQuery, limit: int | None = LimitQuery,
                       call: Call = Depends(reader)) -> Response:
     """Platform admins: cases by status, the arbitration queue by default."""
-    before, size = paging(cursor, limit)
     with call.ctx() as ctx:
         if not ctx.actor.is_admin:
             raise Forbidden()  # platform admins only
-        query = select(AfterSaleCase).where(AfterSaleCase.status == status.value)
-        page = views.listed(ctx, query, "admin", before, size)
-        return json(CaseList(items=page.items, next_cursor=page.next_cursor()))
+        return _case_list(ctx, views.cases(status=status), "admin", cursor, limit)
 
 
 @router.get("/after-sales/{case_no}", response_model=CaseOut)

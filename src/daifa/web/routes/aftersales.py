@@ -8,10 +8,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
-from sqlalchemy import select
 
 from daifa.aftersales import access, actions, addresses, evidence, opening, views
-from daifa.aftersales.models import AfterSaleCase
 from daifa.aftersales.schemas import CaseIn, CaseLineIn, ReturnAddressIn
 from daifa.aftersales.states import (
     CaseReason,
@@ -56,10 +54,8 @@ def shop_cases(shop_id: str, status: str = "", cursor: str = "",
     chosen = CaseStatus(status) if status in set(CaseStatus) else None
     with current.ctx() as ctx:
         shop = shops.owned(ctx, shop_id)
-        query = select(AfterSaleCase).where(AfterSaleCase.shop_pk == shop.id)
-        if chosen is not None:
-            query = query.where(AfterSaleCase.status == chosen.value)
-        found = views.listed(ctx, query, "shop", forms.cursor_key(cursor), PAGE_SIZE)
+        found = views.listed(ctx, views.cases(shop_pk=shop.id, status=chosen), "shop",
+                             forms.cursor_key(cursor), PAGE_SIZE)
         return _render_list(current, "aftersales/shop_list.html", shop=shop,
                             items=found.items, status=chosen, statuses=list(CaseStatus),
                             counts=views.counts(ctx, shop_pk=shop.id), now=ctx.now(),
@@ -72,8 +68,7 @@ def supplier_cases(supplier_id: str, tab: str = "", cursor: str = "",
     chosen = SupplierTab(tab) if tab in set(SupplierTab) else SupplierTab.TO_ANSWER
     with current.ctx() as ctx:
         supplier = suppliers.owned(ctx, supplier_id)
-        query = select(AfterSaleCase).where(AfterSaleCase.supplier_pk == supplier.id,
-                                            views.supplier_tab(chosen))
+        query = views.cases(supplier_pk=supplier.id).where(views.supplier_tab(chosen))
         found = views.listed(ctx, query, "supplier", forms.cursor_key(cursor), PAGE_SIZE)
         return _render_list(current, "aftersales/supplier_list.html", supplier=supplier,
                             items=found.items, tab=chosen, tabs=list(SupplierTab),
@@ -87,9 +82,8 @@ def arbitration_queue(cursor: str = "", current: Page = Depends(page)) -> object
     with current.ctx() as ctx:
         if not ctx.actor.is_admin:
             raise Forbidden()  # platform admins only
-        query = select(AfterSaleCase).where(
-            AfterSaleCase.status == CaseStatus.IN_ARBITRATION.value)
-        found = views.listed(ctx, query, "admin", forms.cursor_key(cursor), PAGE_SIZE)
+        found = views.listed(ctx, views.cases(status=CaseStatus.IN_ARBITRATION), "admin",
+                             forms.cursor_key(cursor), PAGE_SIZE)
         return _render_list(current, "aftersales/arbitration.html", items=found.items,
                             now=ctx.now(), next_cursor=found.next_cursor(),
                             first_shown=bool(cursor))
