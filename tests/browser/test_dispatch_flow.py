@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,10 +27,13 @@ from tests.catalog.helpers import bind, shop_product, supply_product
 
 pytestmark = pytest.mark.browser
 
+# Paid an hour ago, in Beijing time as the file's author writes it (paid_at must be recent).
+PAID_AT = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(hours=1)).strftime(
+    "%Y-%m-%d %H:%M:%S")
 ORDER_FILE = (
     "订单号,收件人,手机号,省,市,区,详细地址,SKU编码,数量,单价,付款时间\n"
     "3721456789012345678,张三,13912345678,浙江省,杭州市,西湖区,文三路 90 号,TEE-RED,2,59.00,"
-    "2026-03-01 14:30:00\n"
+    f"{PAID_AT}\n"
     "3721456789012345678,,,,,,,TEE-BLUE,1,59.00,\n"
 )
 
