@@ -29,9 +29,10 @@ from daifa.shipping.carriers import normalise_tracking_no, resolve_carrier
 
 # --- the supplier ---------------------------------------------------------------------------
 
-def approve(ctx: Ctx, no: str, return_address_id: int | None = None) -> None:
+def approve(ctx: Ctx, no: str, return_address_id: int | None = None) -> CaseTarget:
     target = access.for_supplier(ctx, no)
     _approve(ctx, target, return_address_id, auto=False)
+    return target
 
 
 def approve_silent(ctx: Ctx, target: CaseTarget) -> None:
@@ -76,54 +77,59 @@ def snapshot(row: ReturnAddress) -> dict[str, Any]:
             "city": row.city, "district": row.district, "detail": row.detail}
 
 
-def reject(ctx: Ctx, no: str, reason: CaseRejectReason, note: str | None = None) -> None:
+def reject(ctx: Ctx, no: str, reason: CaseRejectReason, note: str | None = None) -> CaseTarget:
     target = access.for_supplier(ctx, no)
     move(ctx, target, "reject", reason=reason.value, data={"note": note} if note else None,
          reject_reason=reason.value, rejected_at=ctx.now(), answered_at=ctx.now())
+    return target
 
 
-def receive(ctx: Ctx, no: str, condition: Condition, note: str | None = None) -> None:
+def receive(ctx: Ctx, no: str, condition: Condition, note: str | None = None) -> CaseTarget:
     """The buyer's parcel is back. As expected, a return is refunded and an exchange's
     replacement goes out; anything else leaves the case in dispute."""
     target = access.for_supplier(ctx, no)
     move(ctx, target, "receive", reason=condition.value, data={"note": note} if note else None,
          condition=condition.value, received_at=ctx.now())
     if condition is not Condition.AS_EXPECTED:
-        return
+        return target
     if target.case.type == CaseType.EXCHANGE:
         move(ctx, target, "replace")
         replacements.send(ctx, target)
     else:
         move(ctx, target, "refund")
+    return target
 
 
 # --- the shop -------------------------------------------------------------------------------
 
-def send_return(ctx: Ctx, no: str, carrier: str, tracking_no: str) -> None:
+def send_return(ctx: Ctx, no: str, carrier: str, tracking_no: str) -> CaseTarget:
     """The buyer's return parcel; entered again, it corrects the one before."""
     target = access.for_shop(ctx, no)
     code = resolve_carrier(carrier).code
     number = normalise_tracking_no(tracking_no)
     move(ctx, target, "send_return", data={"carrier": code, "tracking_no": number},
          return_carrier_code=code, return_tracking_no=number, return_sent_at=ctx.now())
+    return target
 
 
-def cancel(ctx: Ctx, no: str, reason: str | None = None) -> None:
+def cancel(ctx: Ctx, no: str, reason: str | None = None) -> CaseTarget:
     """Withdrawn: its units may be claimed again."""
     target = access.for_shop(ctx, no)
     move(ctx, target, "cancel", reason=reason)
     opening.release(ctx, target.case)
+    return target
 
 
 # --- either party, the platform -------------------------------------------------------------
 
-def escalate(ctx: Ctx, no: str, reason: str) -> None:
+def escalate(ctx: Ctx, no: str, reason: str) -> CaseTarget:
     target = access.for_party(ctx, no)
     move(ctx, target, "escalate", reason=reason, data={"by": target.party},
          escalated_by=target.party)
+    return target
 
 
-def decide(ctx: Ctx, no: str, liability: Liability, refund_fen: int, note: str) -> None:
+def decide(ctx: Ctx, no: str, liability: Liability, refund_fen: int, note: str) -> CaseTarget:
     target = access.for_admin(ctx, no)
     case = target.case
     if refund_fen > case.paid_fen:
@@ -131,3 +137,4 @@ def decide(ctx: Ctx, no: str, liability: Liability, refund_fen: int, note: str) 
     move(ctx, target, "decide", reason=note,
          data={"liability": liability.value, "refund_fen": refund_fen},
          liability=liability.value, final_refund_fen=refund_fen, decision_note=note)
+    return target

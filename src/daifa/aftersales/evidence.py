@@ -62,7 +62,8 @@ def read_upload(stream: BinaryIO, settings: Settings) -> bytes:
     return content
 
 
-def add(ctx: Ctx, no: str, filename: str, content: bytes) -> AfterSaleEvidence:
+def add(ctx: Ctx, no: str, filename: str, content: bytes
+        ) -> tuple[access.CaseTarget, AfterSaleEvidence]:
     target = access.for_party(ctx, no)
     settings = ctx.settings
     max_pixels = settings.evidence_max_megapixels * 1_000_000
@@ -84,7 +85,12 @@ def add(ctx: Ctx, no: str, filename: str, content: bytes) -> AfterSaleEvidence:
     audit.record(ctx, "after_sale", target.no, "after_sale.evidence_added",
                  data={"evidence_id": row.id, "party": row.party, "filename": row.filename,
                        "media_type": kind, "size": row.size})
-    return row
+    return target, row
+
+
+# How a stored file is served: shown in place, never sniffed into something else, kept privately.
+HEADERS = {"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff",
+           "Cache-Control": "private, max-age=3600"}
 
 
 def read(ctx: Ctx, no: str, evidence_pk: int) -> tuple[AfterSaleEvidence, bytes]:

@@ -64,7 +64,11 @@ def allowed(case: AfterSaleCase, party: Party) -> list[str]:
 
 
 def one(ctx: Ctx, no: str, *, with_timeline: bool = True) -> CaseOut:
-    target = access.find(ctx, no)
+    return shown(ctx, access.find(ctx, no), with_timeline=with_timeline)
+
+
+def shown(ctx: Ctx, target: CaseTarget, *, with_timeline: bool = True) -> CaseOut:
+    """The case as its reader sees it, for a target already found (and perhaps just moved)."""
     out = assemble(ctx, [target.case], target.party)[0]
     if with_timeline:
         out.timeline = timeline(ctx, target)
@@ -158,10 +162,13 @@ def evidence(ctx: Ctx, target: CaseTarget) -> list[EvidenceOut]:
     rows = ctx.session.scalars(select(AfterSaleEvidence)
                                .where(AfterSaleEvidence.case_pk == target.case.id)
                                .order_by(AfterSaleEvidence.id))
-    return [EvidenceOut(id=row.id, party=row.party, filename=row.filename,
-                        media_type=row.media_type, size=row.size, uploaded_at=row.uploaded_at,
-                        url=f"/api/v1/after-sales/{target.no}/evidence/{row.id}")
-            for row in rows]
+    return [evidence_out(target.no, row) for row in rows]
+
+
+def evidence_out(no: str, row: AfterSaleEvidence) -> EvidenceOut:
+    return EvidenceOut(id=row.id, party=row.party, filename=row.filename,
+                       media_type=row.media_type, size=row.size, uploaded_at=row.uploaded_at,
+                       url=f"/api/v1/after-sales/{no}/evidence/{row.id}")
 
 
 def timeline(ctx: Ctx, target: CaseTarget) -> list[CaseTimelineEntry]:
@@ -231,7 +238,9 @@ def supplier_tab(tab: SupplierTab) -> ColumnElement[bool]:
 
 
 def supplier_counts(ctx: Ctx, supplier_pk: int) -> dict[str, int]:
-    return {tab.value: int(ctx.session.scalar(
-        select(func.count()).select_from(AfterSaleCase)
-        .where(AfterSaleCase.supplier_pk == supplier_pk, supplier_tab(tab))) or 0)
-        for tab in SupplierTab if tab is not SupplierTab.ALL}
+    """Cases per tab of the supplier's queue, in one query."""
+    tabs = [tab for tab in SupplierTab if tab is not SupplierTab.ALL]
+    row = ctx.session.execute(
+        select(*(func.count().filter(supplier_tab(tab)) for tab in tabs))
+        .select_from(AfterSaleCase).where(AfterSaleCase.supplier_pk == supplier_pk)).one()
+    return {tab.value: int(n or 0) for tab, n in zip(tabs, row, strict=True)}

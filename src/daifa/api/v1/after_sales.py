@@ -4,6 +4,7 @@ return addresses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 
 from daifa.aftersales import actions, addresses, evidence, opening, views
-from daifa.aftersales.access import Party
+from daifa.aftersales.access import CaseTarget, Party
 from daifa.aftersales.schemas import (
     ApproveIn,
     CancelIn,
@@ -111,10 +112,9 @@ def get_case(case_no: str, call: Call = Depends(reader)) -> Response:
         return json(views.one(ctx, case_no))
 
 
-def _act(call: Call, case_no: str, action: object, *args: object) -> Response:
+def _act(call: Call, case_no: str, action: Callable[..., CaseTarget], *args: object) -> Response:
     with call.ctx() as ctx:
-        action(ctx, case_no, *args)  # type: ignore[operator]
-        return json(views.one(ctx, case_no))
+        return json(views.shown(ctx, action(ctx, case_no, *args)))
 
 
 @router.post("/after-sales/{case_no}/approve", response_model=CaseOut)
@@ -169,10 +169,8 @@ def add_evidence(case_no: str, file: UploadFile = File(...),
     """Either party: a JPEG, PNG or WebP photo or a PDF, judged by its content."""
     content = evidence.read_upload(file.file, call.hub.settings)
     with call.ctx() as ctx:
-        row = evidence.add(ctx, case_no, file.filename or "", content)
-        out = next(item for item in views.one(ctx, case_no, with_timeline=False).evidence
-                   if item.id == row.id)
-        return json(out, 201)
+        target, row = evidence.add(ctx, case_no, file.filename or "", content)
+        return json(views.evidence_out(target.no, row), 201)
 
 
 @router.get("/after-sales/{case_no}/evidence/{evidence_id}", response_class=Response,
@@ -182,9 +180,7 @@ def get_evidence(case_no: str, evidence_id: int, call: Call = Depends(reader)) -
     with call.ctx() as ctx:
         row, content = evidence.read(ctx, case_no, evidence_id)
         media_type = row.media_type
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": "inline", "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, max-age=3600"})
+    return Response(content, media_type=media_type, headers=evidence.HEADERS)
 
 
 @router.get("/suppliers/{supplier_id}/return-addresses", response_model=ReturnAddressList)
