@@ -281,3 +281,23 @@ def test_cases_are_on_the_order_timeline_for_the_shop_and_the_supplier(
                          headers=s.w.suppliers[0].owner.headers))["items"]
     assert {e["object"]["id"] for e in mine if e["object"]["type"] == "after_sale"} == {
         tee["case_no"]}
+
+
+def test_the_return_parcel_may_be_corrected_until_it_is_received(client: TestClient) -> None:
+    s = shipped(client)
+    return_address(client, s.first)
+    no = s.opened("return_and_refund", [("TEE-RED", 1)])["case_no"]
+    ok(case_action(client, s.first, no, "approve"))
+    ok(case_action(client, s.w, no, "return-shipment",
+                   {"carrier": "SF", "tracking_no": "SF1111111111111"}))
+    again = ok(case_action(client, s.w, no, "return-shipment",
+                           {"carrier": "中通", "tracking_no": "73100000000009"}))
+    assert (again["return_shipment"]["carrier"], again["return_shipment"]["tracking_no"]) == (
+        "ZTO", "73100000000009")
+    assert_problem(case_action(client, s.w, no, "return-shipment",
+                               {"carrier": "SF", "tracking_no": "x"}), 422, "INVALID_TRACKING_NO")
+    ok(case_action(client, s.first, no, "receive", {"condition": "as_expected"}))
+    problem = assert_problem(case_action(client, s.w, no, "return-shipment",
+                                         {"carrier": "SF", "tracking_no": "SF2222222222222"}),
+                             409, "INVALID_TRANSITION")
+    assert problem["current_status"] == "closed"

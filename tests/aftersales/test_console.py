@@ -129,3 +129,22 @@ def test_a_reship_is_marked_in_the_supplier_queue(client: TestClient,
     queue = supplier.get(f"/suppliers/{s.first.supplier_id}/work?tab=to_ship")
     row = queue.text.split(f'data-testid="row-{reship}"', 1)[1].split("</article>", 1)[0]
     assert "售后补发" in row
+
+
+def test_a_bad_answer_comes_back_next_to_its_form_and_changes_nothing(
+        client: TestClient, console_for: Callable[[str], Visitor]) -> None:
+    s = shipped(client)
+    no = s.opened("refund_only")["case_no"]
+    supplier = console_for(s.first.owner.login)
+    for reason in ("bogus", ""):
+        page = supplier.submit(f"/after-sales/{no}/reject", {"reason": reason},
+                               csrf_from=f"/after-sales/{no}")
+        assert 'data-testid="reject-form"' in page.text and "VALIDATION_FAILED" in page.text
+    # A move whose form is no longer there (the case is not with the platform) still says why.
+    admin = console_for(s.w.platform.login)
+    page = admin.submit(f"/after-sales/{no}/decide", {"liability": "buyer", "refund": "0",
+                                                      "note": "x"},
+                        csrf_from=f"/after-sales/{no}")
+    assert "INVALID_TRANSITION" in page.text and 'data-testid="decide-form"' not in page.text
+    case = ok(get_case(client, s.w, no))
+    assert (case["status"], case["reject_reason"]) == ("requested", None)

@@ -100,3 +100,13 @@ def test_strangers_get_404_for_the_case_and_its_files(client: TestClient) -> Non
     # The evidence of one case is not reachable through another case's number.
     assert_problem(client.get(f"/api/v1/after-sales/{other_no}/evidence/{added['id']}",
                               headers=other.w.headers), 404, "EVIDENCE_NOT_FOUND")
+
+
+def test_a_case_holds_at_most_twenty_files(client: TestClient) -> None:
+    s = shipped(client)
+    no = s.opened("refund_only")["case_no"]
+    for index in range(20):
+        ok(upload(client, s.w.headers, no, f"{index}.png", png(10 + index)), 201)
+    problem = assert_problem(upload(client, s.first.owner.headers, no, "21.png", png()), 409,
+                             "EVIDENCE_LIMIT")
+    assert problem["limit"] == 20

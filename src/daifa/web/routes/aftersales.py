@@ -5,12 +5,23 @@ only the moves it may make now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from daifa.aftersales import access, actions, addresses, evidence, opening, views
-from daifa.aftersales.schemas import CaseIn, CaseLineIn, ReturnAddressIn
+from daifa.aftersales.schemas import (
+    CancelIn,
+    CaseIn,
+    CaseLineIn,
+    DecideIn,
+    EscalateIn,
+    ReceiveIn,
+    RejectIn,
+    ReturnAddressIn,
+    ReturnShipmentIn,
+)
 from daifa.aftersales.states import (
     CaseReason,
     CaseRejectReason,
@@ -151,7 +162,7 @@ def _case_in(kind: str, reason: str, note: str, refund: str, exchange_sku: str,
 def case_page(case_no: str, current: Page = Depends(page)) -> object:
     with current.ctx() as ctx:
         target = access.find(ctx, case_no)
-        case = views.one(ctx, case_no)
+        case = views.shown(ctx, target)
         story = (timeline.for_dispatch_order(ctx, case.dispatch_order_no) if target.as_supplier
                  and not target.as_shop else timeline.of_order(ctx, target.shop,
                                                                 target.case.order_pk))
@@ -166,15 +177,17 @@ def case_page(case_no: str, current: Page = Depends(page)) -> object:
             tw=TimelineWords(current.gettext, current.locale))
 
 
-def _act(current: Page, case_no: str, form: str, act: Any) -> object:
+def _act(current: Page, case_no: str, form: str,
+         act: Callable[[Ctx], access.CaseTarget]) -> object:
+    """One move from a form: the form's fields go through the API's input models (the same
+    rules, the same codes), a refusal comes back next to the form."""
     with current.ctx(write=True) as ctx:
         with current.attempt(ctx, form=form) as outcome:
-            act(ctx)
+            target = act(ctx)
         if outcome.ok:
-            shown = views.one(ctx, case_no, with_timeline=False)
             current.flash("success", current.gettext(
                 "The case is now: %(status)s.",
-                status=CaseWords(current.gettext).status(shown.status)))
+                status=CaseWords(current.gettext).status(target.case.status)))
     return current.redirect(case_url(case_no))
 
 
@@ -188,10 +201,9 @@ def approve(case_no: str, return_address_id: Text = "",
 @router.post("/after-sales/{case_no}/reject")
 def reject(case_no: str, reason: Text = "", note: Text = "",
            current: Page = Depends(form_page)) -> object:
-    def run(ctx: Ctx) -> None:
-        if reason not in set(CaseRejectReason):
-            raise ValidationFailed(fields="reason")
-        actions.reject(ctx, case_no, CaseRejectReason(reason), note.strip() or None)
+    def run(ctx: Ctx) -> access.CaseTarget:
+        data = RejectIn.model_validate({"reason": reason, "note": note or None})
+        return actions.reject(ctx, case_no, data.reason, data.note)
 
     return _act(current, case_no, "reject", run)
 
@@ -199,27 +211,27 @@ def reject(case_no: str, reason: Text = "", note: Text = "",
 @router.post("/after-sales/{case_no}/return-shipment")
 def return_shipment(case_no: str, carrier: Text = "", tracking_no: Text = "",
                     current: Page = Depends(form_page)) -> object:
-    return _act(current, case_no, "return-shipment",
-                lambda ctx: actions.send_return(ctx, case_no, carrier, tracking_no))
+    def run(ctx: Ctx) -> access.CaseTarget:
+        data = ReturnShipmentIn.model_validate({"carrier": carrier, "tracking_no": tracking_no})
+        return actions.send_return(ctx, case_no, data.carrier, data.tracking_no)
+
+    return _act(current, case_no, "return-shipment", run)
 
 
 @router.post("/after-sales/{case_no}/receive")
 def receive(case_no: str, condition: Text = "", note: Text = "",
             current: Page = Depends(form_page)) -> object:
-    def run(ctx: Ctx) -> None:
-        if condition not in set(Condition):
-            raise ValidationFailed(fields="condition")
-        actions.receive(ctx, case_no, Condition(condition), note.strip() or None)
+    def run(ctx: Ctx) -> access.CaseTarget:
+        data = ReceiveIn.model_validate({"condition": condition, "note": note or None})
+        return actions.receive(ctx, case_no, data.condition, data.note)
 
     return _act(current, case_no, "receive", run)
 
 
 @router.post("/after-sales/{case_no}/escalate")
 def escalate(case_no: str, reason: Text = "", current: Page = Depends(form_page)) -> object:
-    def run(ctx: Ctx) -> None:
-        if not reason.strip():
-            raise ValidationFailed(fields="reason")
-        actions.escalate(ctx, case_no, reason.strip()[:2000])
+    def run(ctx: Ctx) -> access.CaseTarget:
+        return actions.escalate(ctx, case_no, EscalateIn.model_validate({"reason": reason}).reason)
 
     return _act(current, case_no, "escalate", run)
 
@@ -227,21 +239,21 @@ def escalate(case_no: str, reason: Text = "", current: Page = Depends(form_page)
 @router.post("/after-sales/{case_no}/decide")
 def decide(case_no: str, liability: Text = "", refund: Text = "", note: Text = "",
            current: Page = Depends(form_page)) -> object:
-    def run(ctx: Ctx) -> None:
-        if liability not in set(Liability):
-            raise ValidationFailed(fields="liability")
-        if not note.strip():
-            raise ValidationFailed(fields="note")
-        actions.decide(ctx, case_no, Liability(liability), forms.fen(refund, "refund"),
-                       note.strip()[:2000])
+    def run(ctx: Ctx) -> access.CaseTarget:
+        data = DecideIn.model_validate({"liability": liability, "note": note,
+                                        "refund_fen": forms.fen(refund, "refund")})
+        return actions.decide(ctx, case_no, data.liability, data.refund_fen, data.note)
 
     return _act(current, case_no, "decide", run)
 
 
 @router.post("/after-sales/{case_no}/cancel")
 def cancel(case_no: str, reason: Text = "", current: Page = Depends(form_page)) -> object:
-    return _act(current, case_no, "cancel",
-                lambda ctx: actions.cancel(ctx, case_no, reason.strip()[:2000] or None))
+    def run(ctx: Ctx) -> access.CaseTarget:
+        return actions.cancel(ctx, case_no, CancelIn.model_validate({"reason": reason or None})
+                              .reason)
+
+    return _act(current, case_no, "cancel", run)
 
 
 @router.post("/after-sales/{case_no}/evidence")
@@ -261,9 +273,7 @@ def evidence_file(case_no: str, evidence_id: int, current: Page = Depends(page))
     with current.ctx() as ctx:
         row, content = evidence.read(ctx, case_no, evidence_id)
         media_type = row.media_type
-    return current.finish(Response(content, media_type=media_type, headers={
-        "Content-Disposition": "inline", "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, max-age=3600"}))
+    return current.finish(Response(content, media_type=media_type, headers=evidence.HEADERS))
 
 
 # --- return addresses -----------------------------------------------------------------------
