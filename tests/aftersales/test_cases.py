@@ -301,3 +301,20 @@ def test_the_return_parcel_may_be_corrected_until_it_is_received(client: TestCli
                                          {"carrier": "SF", "tracking_no": "SF2222222222222"}),
                              409, "INVALID_TRANSITION")
     assert problem["current_status"] == "closed"
+
+
+def test_a_replacement_shipped_by_file_closes_its_case(client: TestClient) -> None:
+    s = shipped(client)
+    other = s.w.order(order_body("AS-FILE-2", ("MUG-1", 1)))["dispatch_orders"][0]
+    ok(client.post(f"/api/v1/dispatch-orders/{other['dispatch_order_no']}/accept",
+                   headers=s.first.owner.headers))
+    no = s.opened("reship", [("TEE-RED", 1)], reason="not_received")["case_no"]
+    reship = ok(case_action(client, s.first, no, "approve"))["reship_dispatch_order_no"]
+    sheet = ("dispatch_order_no,carrier,tracking_no\n"
+             f"{reship},SF,SF6100000000001\n{other['dispatch_order_no']},SF,SF6100000000002\n")
+    result = ok(client.post(f"/api/v1/suppliers/{s.first.supplier_id}/shipments:upload",
+                            files={"file": ("ship.csv", sheet.encode(), "text/csv")},
+                            headers=s.first.owner.headers))
+    assert result["summary"]["shipped"] == 2
+    case = ok(get_case(client, s.w, no))
+    assert (case["status"], case["liability"]) == ("closed", "supplier")

@@ -5,7 +5,7 @@ units and status ignore it. The case closes (``finish``) when all of it has ship
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -102,12 +102,23 @@ def after_move(ctx: Ctx, event: DispatchOrderMoved) -> None:
 
 
 def after_file(ctx: Ctx, event: ShippedByFile) -> None:
-    _finish(ctx, [move.pk for move in event.moves if move.action == "ship_fully"])
+    """A file may ship tens of thousands of dispatch orders and hardly ever a replacement: the
+    few replacements on their way are read and matched, rather than every shipped number
+    sent to the database."""
+    shipped = {move.pk for move in event.moves if move.action == "ship_fully"}
+    if not shipped:
+        return
+    waiting = ctx.session.scalars(select(AfterSaleCase.replacement_pk).where(
+        AfterSaleCase.status == CaseStatus.APPROVED.value,
+        AfterSaleCase.supplier_pk == event.supplier.id)).all()
+    _finish(ctx, [pk for pk in waiting if pk in shipped])
 
 
-def _finish(ctx: Ctx, dispatch_pks: Iterable[int]) -> None:
+def _finish(ctx: Ctx, dispatch_pks: Sequence[int]) -> None:
+    if not dispatch_pks:
+        return
     cases = ctx.session.scalars(
-        select(AfterSaleCase).where(AfterSaleCase.replacement_pk.in_(list(dispatch_pks)),
+        select(AfterSaleCase).where(AfterSaleCase.replacement_pk.in_(dispatch_pks),
                                     AfterSaleCase.status == CaseStatus.APPROVED.value)
         .order_by(AfterSaleCase.id)).all()
     for case in cases:
