@@ -97,18 +97,13 @@ class Verdict:
 
 def verify(session: Session) -> Verdict:
     """Walk every sealed row in id order against the seals; the first break, or none."""
-    seals = list(session.scalars(select(AuditSeal).order_by(AuditSeal.after_event_id)))
-    expected_after = 0
-    for seal_row in seals:
-        if seal_row.after_event_id != expected_after:
-            return Verdict(0, seal_row.after_event_id + 1,
+    head, checked, after = GENESIS, 0, 0
+    for seal_row in session.scalars(select(AuditSeal).order_by(AuditSeal.after_event_id)).all():
+        if seal_row.after_event_id != after:
+            return Verdict(checked, seal_row.after_event_id + 1,
                            f"seal {seal_row.id} does not follow the one before it")
-        expected_after = seal_row.last_event_id
-    rows = _rows(session, expected_after)
-    head, checked = GENESIS, 0
-    for seal_row in seals:
         count = 0
-        for row in _until(rows, seal_row.last_event_id):
+        for row in _rows(session, after, seal_row.last_event_id):
             head = link(head, row)
             checked += 1
             count += 1
@@ -120,36 +115,17 @@ def verify(session: Session) -> Verdict:
             return Verdict(checked, seal_row.last_event_id,
                            f"seal {seal_row.id}: rows up to event {seal_row.last_event_id} "
                            "were removed")
+        after = seal_row.last_event_id
     return Verdict(checked)
 
 
-class _Peek:
-    def __init__(self, source: Iterator[AuditEvent]) -> None:
-        self.source = source
-        self.next: AuditEvent | None = next(source, None)
-
-    def take(self) -> AuditEvent:
-        assert self.next is not None
-        taken, self.next = self.next, next(self.source, None)
-        return taken
-
-
-def _rows(session: Session, last: int) -> _Peek:
-    def pages() -> Iterator[AuditEvent]:
-        after = 0
-        while True:
-            page = list(session.scalars(select(AuditEvent).where(
-                AuditEvent.id > after, AuditEvent.id <= last).order_by(AuditEvent.id)
-                .limit(PAGE)))
-            if not page:
-                return
-            yield from page
-            after = page[-1].id
-            session.expunge_all()  # keep memory flat over millions of rows
-
-    return _Peek(pages())
-
-
-def _until(rows: _Peek, last_id: int) -> Iterator[AuditEvent]:
-    while rows.next is not None and rows.next.id <= last_id:
-        yield rows.take()
+def _rows(session: Session, after: int, last: int) -> Iterator[AuditEvent]:
+    """The rows after `after` up to `last`, page by page, memory flat over millions."""
+    while True:
+        page = list(session.scalars(select(AuditEvent).where(
+            AuditEvent.id > after, AuditEvent.id <= last).order_by(AuditEvent.id).limit(PAGE)))
+        if not page:
+            return
+        yield from page
+        after = page[-1].id
+        session.expunge_all()
