@@ -148,3 +148,18 @@ def test_a_bad_answer_comes_back_next_to_its_form_and_changes_nothing(
     assert "INVALID_TRANSITION" in page.text and 'data-testid="decide-form"' not in page.text
     case = ok(get_case(client, s.w, no))
     assert (case["status"], case["reject_reason"]) == ("requested", None)
+
+
+def test_a_photo_that_is_not_one_opens_nothing(client: TestClient,
+                                              console_for: Callable[[str], Visitor]) -> None:
+    s = shipped(client)
+    shop = console_for(s.w.merchant.login)
+    form_url = f"/shops/{s.w.shop_id}/orders/{s.order_id}/after-sales/new"
+    response = shop.client.post(
+        f"/shops/{s.w.shop_id}/orders/{s.order_id}/after-sales",
+        data={"csrf": shop.csrf(form_url), "type": "refund_only", "reason": "damaged",
+              "line_id": [str(s.line("TEE-RED"))], "quantity": ["1"]},
+        files={"photo": ("crack.jpg", b"MZ not a photo", "image/jpeg")})
+    assert response.url.path == form_url
+    assert "EVIDENCE_TYPE_NOT_ALLOWED" in response.text
+    assert ok(client.get(s.w.url("/after-sales"), headers=s.w.headers))["items"] == []

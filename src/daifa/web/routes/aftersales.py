@@ -132,8 +132,9 @@ def open_case(shop_id: str, order_id: str, type: Text = "", reason: Text = "",
                        if photo is not None and filename else b"")
             targets = opening.open_cases(ctx, shop, order_id, data)
             opened = [target.no for target in targets]
-            for no in opened if content else []:
-                evidence.add(ctx, no, filename, content)
+            if content:  # the one photo goes with every case the claim opened
+                for no in opened:
+                    evidence.add(ctx, no, filename, content)
     if not outcome.ok:
         return current.redirect(back)
     current.flash("success", current.gettext("%(n)s after-sales cases opened.", n=len(opened)))
