@@ -23,6 +23,7 @@ from daifa.aftersales.schemas import (
     ReturnShipmentIn,
 )
 from daifa.aftersales.states import (
+    RETURN_TYPES,
     CaseReason,
     CaseRejectReason,
     CaseStatus,
@@ -172,6 +173,7 @@ def case_page(case_no: str, current: Page = Depends(page)) -> object:
             supplier=target.supplier, words=CaseWords(current.gettext), now=ctx.now(),
             shipping_words=ShippingWords(current.gettext),
             addresses=(addresses.listed(ctx, target.supplier) if target.as_supplier else []),
+            needs_return_address=CaseType(case.type) in RETURN_TYPES,
             reject_reasons=list(CaseRejectReason), conditions=list(Condition),
             liabilities=list(Liability), back=current.here,
             story=timeline.fold_repeats(story),
