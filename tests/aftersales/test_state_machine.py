@@ -113,6 +113,7 @@ class Cases(RuleBasedStateMachine):
         allowed = MOVES[case.status]
         side = allowed.get(move) or {"approve": "supplier", "reject": "supplier",
                                      "receive": "supplier", "decide": "admin"}.get(move, "shop")
+        side = "shop" if side == "either" else side  # a move either party makes: the shop
         who = self.headers(side)
         shown = ok(get_case(self.client, who, case.no))
         parties = (side, "either") if side in ("shop", "supplier") else (side,)
