@@ -28,6 +28,7 @@ from daifa.registry import metadata
 
 POSTGRES_URL = os.environ.get("DAIFA_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+FAULT_SUITES = os.environ.get("DAIFA_FAULT_SUITES") == "1"
 
 passwords.use_profile("cheapest")
 
@@ -129,3 +130,13 @@ def system_ctx(db: Database, settings: Settings, clock: FrozenClock) -> Iterator
     with db.unit_of_work() as session:
         yield Ctx(reactions=REACTIONS,
                   session=session, actor=Actor.system("test"), settings=settings, clock=clock)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The fault suites take minutes; CI runs them, a local `make test` only when asked."""
+    if FAULT_SUITES:
+        return
+    skip = pytest.mark.skip(reason="a fault suite: set DAIFA_FAULT_SUITES=1 (CI does)")
+    for item in items:
+        if "fault" in item.keywords:
+            item.add_marker(skip)
