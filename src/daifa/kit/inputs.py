@@ -94,9 +94,26 @@ def _in_range(value: datetime) -> datetime:
     return instant
 
 
+def _written(value: Any) -> Any:
+    """A time written out (ISO 8601), never a number: pydantic would read one, or digits in a
+    query string, as seconds since 1970, a time without the offset the API asks for."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
+        raise PydanticCustomError("datetime_type",
+                                  "Input should be a time in ISO 8601 with a UTC offset")
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 # A time with a UTC offset, inside the range the hub can store and add deadlines to; given
 # back in UTC.
-Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_written), AfterValidator(_in_range)]
 
 
 def _whole(value: Any) -> Any:
