@@ -236,3 +236,17 @@ def test_every_bound_the_api_checks_is_in_its_openapi_document(client: TestClien
                           json={"mode": "manual", "ship_by_hours": 721},
                           headers=merchant.headers)
     assert_problem(response, 422, "VALIDATION_FAILED")
+
+
+def test_whitespace_in_patterns_is_the_same_in_the_document_as_in_the_check(
+        client: TestClient, merchant: factories.Person) -> None:
+    # `\s` differs between JSON Schema's regexes (U+FEFF, not U+0085) and the engine that
+    # checks them (U+0085, not U+FEFF): the patterns name both, so either reading agrees.
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for pattern in (schemas["ShopIn"]["properties"]["name"]["pattern"],
+                    schemas["SupplySkuIn"]["properties"]["sku_code"]["pattern"]):
+        assert "\\u0085" in pattern and "\\ufeff" in pattern, pattern
+    response = client.post("/api/v1/shops", json={"name": "\ufeff"}, headers=merchant.headers)
+    assert_problem(response, 422, "VALIDATION_FAILED")
+    response = client.post("/api/v1/shops", json={"name": "\u0085"}, headers=merchant.headers)
+    assert_problem(response, 422, "VALIDATION_FAILED")
