@@ -232,6 +232,10 @@ def test_every_bound_the_api_checks_is_in_its_openapi_document(client: TestClien
     assert (hours["minimum"], hours["maximum"]) == (1, 720)
     quantity = schemas["LineIn"]["properties"]["quantity"]
     assert (quantity["minimum"], quantity["maximum"]) == (1, 100_000)
+    # A big bound stays exact: written as a float it would read as 4611686018427388000.
+    line = schemas["CaseLineIn"]["properties"]["line_id"]
+    assert line["maximum"] == 2**62 and isinstance(line["maximum"], int)
+    assert '"maximum": 4611686018427387904' in json.dumps(document)
     response = client.put(f"/api/v1/shops/{merchant.shops[0]}/dispatch-settings",
                           json={"mode": "manual", "ship_by_hours": 721},
                           headers=merchant.headers)

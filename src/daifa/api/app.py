@@ -64,8 +64,19 @@ def _json_schema_bounds(node: Any) -> None:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 del node[raw]
                 node[keyword] = tighter(value, node[keyword]) if keyword in node else value
+    if node.get("type") == "integer":
+        _whole_bounds(node)
     for value in node.values():
         _json_schema_bounds(value)
+
+
+def _whole_bounds(node: dict[str, Any]) -> None:
+    """An integer's bounds as integers: pydantic may write 2**62 as 4.611686018427388e+18,
+    which a reader takes for 4611686018427388000, past the bound."""
+    for keyword, _ in _BOUNDS.values():
+        value = node.get(keyword)
+        if isinstance(value, float) and value.is_integer():
+            node[keyword] = int(value)
 
 
 def _with_json_schema_bounds(app: FastAPI) -> None:
