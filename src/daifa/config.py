@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # and bytes per upload.
     sheet_max_rows: int = Field(default=200_000, ge=1)
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # What a workbook may unpack to, and how long reading and checking one file may take.
+    sheet_max_unpacked_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
+    sheet_time_budget_seconds: int = Field(default=60, ge=1)
     # Any other request body (JSON, forms): bytes, refused with 413 before it is read whole.
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     # Orders: how far back a payment time may lie, and how far ahead of the clock (skew).

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Protocol
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from daifa.context import Ctx
+from daifa.errors import DaifaError
 from daifa.sheets.errors import FileTooLarge, UnreadableFile
 from daifa.sheets.importer import Importer
 from daifa.sheets.read import read_limited
@@ -142,29 +143,49 @@ def mount(router: APIRouter, sheet: SheetPage) -> None:
     @router.post(sheet.path)
     def preview(owner_id: str, file: Annotated[UploadFile | None, File()] = None,
                 current: Page = Depends(form_page)) -> object:
+        filename = file.filename if file and file.filename else ""
+        checked = _checked(current, sheet, owner_id, filename,
+                           lambda limit: read_upload(file, limit))
         with current.ctx(write=True) as ctx:
             owner = sheet.owner(ctx, owner_id)
             result, packed = None, None
-            filename = file.filename if file and file.filename else ""
-            with current.attempt(ctx, form=sheet.form):
-                content = read_upload(file, ctx.settings.upload_max_bytes)
-                result = sheet.importer.run(ctx, owner, content, filename, dry_run=True)
-                packed = pack(content)
+            if checked is not None:
+                content, rows = checked
+                with current.attempt(ctx, form=sheet.form):
+                    result = sheet.importer.apply(ctx, owner, rows, True, None)
+                    packed = pack(content)
             return sheet.render(current, ctx, owner, result, packed=packed, filename=filename)
 
     @router.post(sheet.path + "/commit")
     def commit(owner_id: str, content: Texts = [], filename: Text = "",  # noqa: B006
                current: Page = Depends(form_page)) -> object:
+        checked = _checked(current, sheet, owner_id, filename[:200],
+                           lambda limit: unpack(content, limit))
         with current.ctx(write=True) as ctx:
             owner = sheet.owner(ctx, owner_id)
             result = None
-            with current.attempt(ctx, form=sheet.form):
-                data = unpack(content, ctx.settings.upload_max_bytes)
-                result = sheet.importer.run(ctx, owner, data, filename[:200] or None)
+            if checked is not None:
+                with current.attempt(ctx, form=sheet.form):
+                    result = sheet.importer.apply(ctx, owner, checked[1], False, None)
             return sheet.render(current, ctx, owner, result, filename=filename[:200])
 
     if sheet.download is not None:
         _mount_template(router, sheet, sheet.download)
+
+
+def _checked(current: Page, sheet: SheetPage, owner_id: str, filename: str,
+             read: Callable[[int], bytes]) -> tuple[bytes, Any] | None:
+    """The file and its checked rows, read with no transaction open (a big or hostile file
+    holds no lock while it is parsed), after a read-only look that the owner is the caller's;
+    None, with the reason flashed, when the file as a whole is refused."""
+    with current.ctx() as ctx:
+        sheet.owner(ctx, owner_id)
+    try:
+        content = read(current.hub.settings.upload_max_bytes)
+        return content, sheet.importer.rows(content, filename or None, current.hub.settings)
+    except DaifaError as exc:
+        current.fail(exc, form=sheet.form)
+        return None
 
 
 def _mount_template(router: APIRouter, sheet: SheetPage, name: str) -> None:

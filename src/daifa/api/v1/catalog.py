@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
 from daifa.api.guard import GuardedRoute
+from daifa.api.uploads import land
 from daifa.api.v1.common import paging
 from daifa.catalog import importer, partners, shop_catalog, suggestions
 from daifa.catalog import service as catalog
@@ -29,7 +30,6 @@ from daifa.catalog.schemas import (
     SupplySkuPatch,
 )
 from daifa.context import Ctx
-from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.models import Supplier
@@ -77,10 +77,8 @@ def import_products(supplier_id: str, file: UploadFile = File(...), dry_run: boo
     supply_price_fen or supply_price (yuan), stock, ship_from_region, spec, handling_hours;
     Chinese headers (商品编码, 商品名称, SKU编码, 供货价, 库存, 发货地, 规格) work too. Good rows
     land, bad rows are reported; importing the same file again changes nothing."""
-    content = read_limited(file.file, call.hub.settings.upload_max_bytes)
-    with call.ctx() as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        return importer.PRODUCTS.run(ctx, supplier, content, file.filename, dry_run=dry_run)
+    return land(call, importer.PRODUCTS, lambda ctx: suppliers.owned(ctx, supplier_id), file,
+                dry_run=dry_run)
 
 
 @router.get("/catalog/import-template", response_class=Response,

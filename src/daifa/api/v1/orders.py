@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from daifa.api.deps import Call, reader, writer
 from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON, KeyHeader, respond
+from daifa.api.uploads import land
 from daifa.api.v1.common import paging
 from daifa.context import Ctx
 from daifa.fulfilment import assign, cancel, ingest, recipient_change, timeline
@@ -30,7 +31,6 @@ from daifa.orders.schemas import (
 )
 from daifa.orders.states import OrderStatus
 from daifa.routing import dryrun
-from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
 
 router = APIRouter(route_class=GuardedRoute, prefix="/shops/{shop_id}", tags=["orders"])
@@ -90,10 +90,8 @@ def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = Fa
     区, 详细地址, SKU编码, 数量, 单价, 支付时间). `?dry_run=true` previews: per-row errors and
     how the new orders would be routed. An order with a bad row is left out whole; orders
     already there are reported as `exists`, so uploading a file again changes nothing."""
-    with call.ctx() as ctx:
-        shop = shops.owned(ctx, shop_id)
-        content = read_limited(file.file, ctx.settings.upload_max_bytes)
-        return json(files.ORDERS.run(ctx, shop, content, file.filename, dry_run=dry_run))
+    return json(land(call, files.ORDERS, lambda ctx: shops.owned(ctx, shop_id), file,
+                     dry_run=dry_run))
 
 
 @router.get("/orders", response_model=OrderList)

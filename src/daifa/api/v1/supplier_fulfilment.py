@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, File, Response, UploadFile
 from daifa.api.deps import Call, reader, writer
 from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON
+from daifa.api.uploads import land
 from daifa.dispatch import recipient, workqueue
 from daifa.dispatch.schemas import BulkAcceptIn, BulkAcceptItem, BulkAcceptOut
-from daifa.sheets.read import read_limited
 from daifa.shipping import upload
 from daifa.shipping.schemas import (
     LabelsIn,
@@ -60,10 +60,8 @@ def upload_shipments(supplier_id: str, file: UploadFile = File(...), dry_run: bo
     tracking_no[, sku_code, quantity]` (or 代发单号, 快递公司, 快递单号, SKU编码, 数量). Good rows
     ship, bad rows come back with (column, reason); `dry_run=true` previews. Uploading the same
     file again ships nothing twice: those rows say `already_shipped`."""
-    content = read_limited(file.file, call.hub.settings.upload_max_bytes)
-    with call.ctx() as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        outcome = upload.upload(ctx, supplier, content, file.filename, dry_run=dry_run)
+    outcome = land(call, upload.SHIPMENTS, lambda ctx: suppliers.owned(ctx, supplier_id), file,
+                   dry_run=dry_run)
     summary = UploadSummary(rows=len(outcome.rows), shipped=outcome.count("shipped"),
                             ready=outcome.count("ready"),
                             already_shipped=outcome.count("already_shipped"),
