@@ -12,6 +12,7 @@ orders would be routed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from daifa.sheets.table import Sheet
 from daifa.sheets.write import Template
 from daifa.shops.models import Shop
 
-CHUNK = 1000  # orders per ingest call, like orders:batch
+CHUNK = 100  # orders per ingest call and checkpoint (see ingest.CHUNK_LINES)
 Progress = Callable[[int], None]
 RowStatus = Literal["created", "exists", "error"]
 
@@ -204,13 +205,16 @@ def apply(ctx: Ctx, shop: Shop, checked: Checked, dry_run: bool = False,
             ready.append((group, order))
     created: set[str] = set()
     tally = Tally()
-    with savepoint(ctx.session, keep=not dry_run):
+    # A dry run keeps nothing; a real import commits chunk by chunk (a file imported again
+    # creates nothing twice, so one cut short is finished by importing it again).
+    with savepoint(ctx.session, keep=False) if dry_run else nullcontext():
         for chunk in _chunks(ready):
             for outcome in ingest.ingest(ctx, shop, [order for _, order in chunk],
                                          channel="file"):
                 if outcome.created and outcome.external_id is not None:
                     created.add(outcome.external_id)
                     tally.add(outcome)
+            ctx.checkpoint()
             if progress is not None:
                 progress(sum(len(group.rows) for group, _ in chunk))
     result = _result(groups, loose, created, tally, dry_run)

@@ -1,0 +1,109 @@
+"""Long writes yield: a batch commits chunk by chunk and, on SQLite, lets the writers that are
+waiting for the process's write turn go before its next chunk."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
+
+from daifa.db.uow import Database, Turn
+from daifa.fulfilment import ingest
+from daifa.orders.models import ShopOrder
+from tests import factories
+
+
+def test_a_waiting_writer_goes_before_the_holder_continues() -> None:
+    turn, order, holding = Turn(), [], threading.Event()
+
+    def holder() -> None:
+        turn.acquire()
+        turn.acquire()  # re-entrant, as nested units of work are
+        holding.set()
+        while not turn._queue:  # the other writer has asked
+            time.sleep(0.001)
+        order.append("holder chunk 1")
+        turn.pass_on()
+        order.append("holder chunk 2")
+        turn.release()
+        turn.release()
+
+    def waiter() -> None:
+        holding.wait()
+        turn.acquire()
+        order.append("waiter")
+        turn.release()
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=waiter)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert order == ["holder chunk 1", "waiter", "holder chunk 2"]
+    turn.acquire()  # free again, depth back to zero
+    turn.release()
+
+
+def test_passing_on_with_nobody_waiting_keeps_the_turn() -> None:
+    turn = Turn()
+    turn.acquire()
+    turn.pass_on()
+    assert turn._owner == threading.get_ident() and turn._depth == 1
+    turn.release()
+
+
+def test_a_checkpoint_commits_outside_a_savepoint_and_not_inside(db: Database) -> None:
+    with db.unit_of_work() as session:
+        session.execute(text("CREATE TABLE IF NOT EXISTS cp_probe (n INTEGER)"))
+        session.execute(text("DELETE FROM cp_probe"))
+    try:
+        failed = False
+        try:
+            with db.unit_of_work() as session:
+                session.execute(text("INSERT INTO cp_probe VALUES (1)"))
+                nested = session.begin_nested()
+                session.execute(text("INSERT INTO cp_probe VALUES (2)"))
+                db.checkpoint(session)  # inside a savepoint (a dry run): nothing committed
+                nested.rollback()
+                db.checkpoint(session)  # the 1 is committed here
+                raise RuntimeError("the rest of the work fails")
+        except RuntimeError:
+            failed = True
+        assert failed
+        with db.unit_of_work(write=False) as session:
+            assert session.execute(text("SELECT n FROM cp_probe")).scalars().all() == [1]
+    finally:
+        with db.unit_of_work() as session:
+            session.execute(text("DROP TABLE cp_probe"))
+
+
+def test_a_big_batch_is_landed_in_checkpointed_chunks(client: TestClient, db: Database) -> None:
+    merchant = factories.person(client)
+    shop_id = factories.shop(client, merchant)
+    orders = [{"external_id": f"C-{n}", "buyer": {
+        "name": "张三", "phone": "13912345678",
+        "address": {"province": "浙江省", "city": "杭州市", "district": "西湖区",
+                    "detail": "文三路 90 号"}},
+        "lines": [{"sku_code": f"SKU-{k}", "quantity": 1, "unit_price_fen": 100}
+                  for k in range(3)]} for n in range(400)]
+    commits = []
+    original = db.checkpoint
+
+    def counted(session: object) -> None:
+        with db.unit_of_work(write=False) as other:  # what another request sees meanwhile
+            commits.append(other.scalar(select(func.count()).select_from(ShopOrder)))
+        original(session)  # type: ignore[arg-type]
+
+    db.checkpoint = counted  # type: ignore[method-assign]
+    try:
+        response = client.post(f"/api/v1/shops/{shop_id}/orders:batch",
+                               headers=merchant.headers, json={"orders": orders})
+    finally:
+        del db.checkpoint
+    assert response.status_code == 200, response.text
+    assert all(item["created"] for item in response.json()["items"])
+    per_chunk = ingest.CHUNK_LINES // 3
+    assert len(commits) == -(-400 // per_chunk)
+    assert commits == [min(n * per_chunk, 400) for n in range(len(commits))]  # earlier chunks
