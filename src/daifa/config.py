@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     sheet_time_budget_seconds: int = Field(default=60, ge=1)
     # Any other request body (JSON, forms): bytes, refused with 413 before it is read whole.
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    # Seconds a request may spend on the database (503 REQUEST_TIME_EXCEEDED after); a
+    # spreadsheet upload gets longer. PostgreSQL also cancels any one statement running longer
+    # than the upload budget.
+    request_time_budget_seconds: int = Field(default=30, ge=1)
+    upload_time_budget_seconds: int = Field(default=300, ge=1)
     # Orders: how far back a payment time may lie, and how far ahead of the clock (skew).
     paid_at_max_age_days: int = Field(default=90, ge=1)
     paid_at_max_skew_minutes: int = Field(default=10, ge=0)

@@ -75,6 +75,8 @@ FULFILMENT: dict[str, str] = {
                                "Missing: %(missing)s. Start from the template."),
     "SHEET_TOO_LARGE": N_("Too many rows in one file (at most %(max_rows)s rows); split it and "
                           "upload the parts one after another."),
+    "REQUEST_TIME_EXCEEDED": N_("The request took longer than %(seconds)s seconds and was "
+                                "stopped. Send it again, or send less at once."),
     "SHEET_TOO_WIDE": N_("The sheet reaches beyond column %(max_columns)s; delete the columns "
                          "after the last one the template has."),
     "SHEET_TOO_SLOW": N_("Reading the file took longer than %(seconds)s seconds; split it and "
