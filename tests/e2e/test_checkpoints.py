@@ -9,6 +9,7 @@ import time
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
+from daifa.catalog.models import SupplySku
 from daifa.db.uow import Database, Turn
 from daifa.fulfilment import ingest
 from daifa.orders.models import ShopOrder
@@ -107,3 +108,32 @@ def test_a_big_batch_is_landed_in_checkpointed_chunks(client: TestClient, db: Da
     per_chunk = ingest.CHUNK_LINES // 3
     assert len(commits) == -(-400 // per_chunk)
     assert commits == [min(n * per_chunk, 400) for n in range(len(commits))]  # earlier chunks
+
+
+def test_a_big_product_file_lands_in_chunks_and_again_changes_nothing(
+        client: TestClient, db: Database) -> None:
+    _, _, owner, supplier_id = factories.bound_pair(client)
+    rows = ["spu_code,title,sku_code,supply_price_fen,stock"] + [
+        f"P{n // 3},商品{n // 3},S{n},{100 + n},5" for n in range(4500)]
+    data = ("\n".join(rows) + "\n").encode()
+    landed = []
+    original = db.checkpoint
+
+    def counted(session: object) -> None:
+        original(session)  # type: ignore[arg-type]
+        with db.unit_of_work(write=False) as other:
+            landed.append(other.scalar(select(func.count()).select_from(SupplySku)))
+
+    db.checkpoint = counted  # type: ignore[method-assign]
+    try:
+        url = f"/api/v1/suppliers/{supplier_id}/products:import"
+        first = client.post(url, headers=owner.headers,
+                            files={"file": ("products.csv", data, "text/csv")})
+    finally:
+        del db.checkpoint
+    assert first.status_code == 200, first.text
+    assert first.json()["summary"]["created"] == 4500
+    assert landed == [2000, 4000]  # committed as it went, seen by others
+    again = client.post(url, headers=owner.headers,
+                        files={"file": ("products.csv", data, "text/csv")})
+    assert again.json()["summary"]["unchanged"] == 4500
