@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -79,6 +80,8 @@ class Settings(BaseSettings):
     sheet_time_budget_seconds: int = Field(default=60, ge=1)
     # Any other request body (JSON, forms): bytes, refused with 413 before it is read whole.
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    # Log lines: one JSON object each, or aligned text for a terminal (`make run` uses text).
+    log_format: Literal["json", "text"] = "json"
     # Seconds a request may spend on the database (503 REQUEST_TIME_EXCEEDED after); a
     # spreadsheet upload gets longer. PostgreSQL also cancels any one statement running longer
     # than the upload budget.
