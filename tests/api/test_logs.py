@@ -40,8 +40,10 @@ def lines(stream: io.StringIO) -> list[dict[str, object]]:
 
 
 def test_invitation_tokens_are_cut_from_logged_paths() -> None:
-    assert logs.redact(f'"GET /invite/{TOKEN} HTTP/1.1" 200') == '"GET /invite/Abc123… HTTP/1.1" 200'
-    assert logs.redact(f"/api/v1/invitations/{TOKEN}/qr.svg") == "/api/v1/invitations/Abc123…/qr.svg"
+    assert (logs.redact(f'"GET /invite/{TOKEN} HTTP/1.1" 200')
+            == '"GET /invite/Abc123… HTTP/1.1" 200')
+    assert (logs.redact(f"/api/v1/invitations/{TOKEN}/qr.svg")
+            == "/api/v1/invitations/Abc123…/qr.svg")
 
 
 def test_mobile_numbers_keep_only_their_ends() -> None:
@@ -63,7 +65,8 @@ def test_the_canary_is_masked_in_messages_fields_and_exceptions(
         captured: io.StringIO) -> None:
     log = logging.getLogger("daifa.api")
     log.warning("buyer %s could not be reached", PHONE)
-    log.info("recipient changed", extra={"buyer_name": "金丝雀", "buyer_phone": PHONE, "order": "7"})
+    log.info("recipient changed",
+             extra={"buyer_name": "金丝雀", "buyer_phone": PHONE, "order": "7"})
     try:
         raise ValueError(f"bad phone {PHONE}")
     except ValueError:

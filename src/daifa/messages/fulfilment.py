@@ -77,6 +77,7 @@ FULFILMENT: dict[str, str] = {
                           "upload the parts one after another."),
     "REQUEST_TIME_EXCEEDED": N_("The request took longer than %(seconds)s seconds and was "
                                 "stopped. Send it again, or send less at once."),
+    "IMPORT_NOT_FOUND": N_("No such import."),
     "SHEET_TOO_WIDE": N_("The sheet reaches beyond column %(max_columns)s; delete the columns "
                          "after the last one the template has."),
     "SHEET_TOO_SLOW": N_("Reading the file took longer than %(seconds)s seconds; split it and "

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
 from daifa.api.guard import GuardedRoute
-from daifa.api.uploads import land
+from daifa.api.uploads import QUEUED, Background, land, queue
 from daifa.api.v1.common import paging
 from daifa.catalog import importer, partners, shop_catalog, suggestions
 from daifa.catalog import service as catalog
@@ -69,16 +69,22 @@ def supply_products(supplier_id: str, q: str | None = Search, active: bool | Non
         return SupplyProductList(items=page.items, next_cursor=page.next_cursor())
 
 
-@router.post(SUPPLY + ":import", response_model=ImportResult)
+@router.post(SUPPLY + ":import", response_model=ImportResult, responses=QUEUED)
 def import_products(supplier_id: str, file: UploadFile = File(...), dry_run: bool = False,
-                    call: Call = Depends(writer)) -> ImportResult:
+                    background: bool = Background,
+                    call: Call = Depends(writer)) -> ImportResult | Response:
     """CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030), XLSX or XLS with columns spu_code, title,
     sku_code,
     supply_price_fen or supply_price (yuan), stock, ship_from_region, spec, handling_hours;
     Chinese headers (商品编码, 商品名称, SKU编码, 供货价, 库存, 发货地, 规格) work too. Good rows
     land, bad rows are reported; importing the same file again changes nothing."""
-    return land(call, importer.PRODUCTS, lambda ctx: suppliers.owned(ctx, supplier_id), file,
-                dry_run=dry_run)
+    def owner(ctx: Ctx) -> Supplier:
+        return suppliers.owned(ctx, supplier_id)
+
+    if background:
+        return queue(call, "products", owner, file, dry_run=dry_run,
+                     path=f"/api/v1/suppliers/{supplier_id}/imports")
+    return land(call, importer.PRODUCTS, owner, file, dry_run=dry_run)
 
 
 @router.get("/catalog/import-template", response_class=Response,
