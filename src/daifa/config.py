@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     # What a workbook may unpack to, and how long reading and checking one file may take.
     sheet_max_unpacked_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
     sheet_time_budget_seconds: int = Field(default=60, ge=1)
+    # The console lands a file with at least this many rows in the background, with progress.
+    sheet_background_rows: int = Field(default=5000, ge=1)
     # Any other request body (JSON, forms): bytes, refused with 413 before it is read whole.
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     # Log lines: one JSON object each, or aligned text for a terminal (`make run` uses text).

@@ -268,4 +268,5 @@ ORDERS: Importer[Checked, FileResult] = Importer(
     check=check,
     apply=apply,
     messages=MESSAGES,
+    revive=FileResult.model_validate,
 )

@@ -97,6 +97,8 @@ class Importer(Generic[C, Out]):
     apply: Apply[C, Out]
     messages: Mapping[str, str] = field(default_factory=dict)  # templates of its own codes
     statuses: Mapping[str, str] = field(default_factory=dict)  # row statuses as message ids
+    # The report again from its document (a background import keeps only the document).
+    revive: Callable[[dict[str, Any]], Out] | None = None
 
     def rows(self, data: bytes, filename: str | None, settings: Settings) -> C:
         """Read and check the file, touching no database: callers do it before they open the

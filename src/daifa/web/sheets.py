@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Protocol
 
@@ -18,6 +18,10 @@ from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from daifa.context import Ctx
 from daifa.errors import DaifaError
+from daifa.imports import service as imports
+from daifa.imports.models import SheetImport
+from daifa.imports.states import ImportStatus
+from daifa.messages import render
 from daifa.sheets.errors import FileTooLarge, UnreadableFile
 from daifa.sheets.importer import Importer
 from daifa.sheets.read import read_limited
@@ -121,15 +125,18 @@ class SheetPage:
     page: str
     owner: Callable[[Ctx, str], Any]
     owner_name: str
+    kind: str  # the importer's name for a background import: orders, products, shipments
     form: str = "upload"
     download: str | None = None  # the template's file name, when the console offers it
     extra: Extra = field(default=_nothing)
 
     def render(self, current: Page, ctx: Ctx, owner: Any, result: object = None, *,
-               packed: list[str] | None = None, filename: str = "") -> object:
+               packed: list[str] | None = None, filename: str = "",
+               running: SheetImport | None = None) -> object:
         return current.render(self.page, result=result, packed=packed, filename=filename,
                               shown=SHOWN_ROWS, words=SheetWords(current.gettext, self.importer),
-                              **{self.owner_name: owner}, **self.extra(ctx, owner, current))
+                              running=running, **{self.owner_name: owner},
+                              **self.extra(ctx, owner, current))
 
 
 def mount(router: APIRouter, sheet: SheetPage) -> None:
@@ -164,11 +171,15 @@ def mount(router: APIRouter, sheet: SheetPage) -> None:
         with current.ctx(write=True) as ctx:
             owner = sheet.owner(ctx, owner_id)
             result = None
+            if checked is not None and _big(current, checked[1]):
+                started = imports.start(ctx, sheet.kind, owner, checked[0], filename[:200])
+                return current.redirect(_progress_url(sheet, owner_id, started.id))
             if checked is not None:
                 with current.attempt(ctx, form=sheet.form):
                     result = sheet.importer.apply(ctx, owner, checked[1], False, None)
             return sheet.render(current, ctx, owner, result, filename=filename[:200])
 
+    _mount_progress(router, sheet)
     if sheet.download is not None:
         _mount_template(router, sheet, sheet.download)
 
@@ -186,6 +197,38 @@ def _checked(current: Page, sheet: SheetPage, owner_id: str, filename: str,
     except DaifaError as exc:
         current.fail(exc, form=sheet.form)
         return None
+
+
+def _mount_progress(router: APIRouter, sheet: SheetPage) -> None:
+    @router.get(sheet.path + "/imports/{import_id}")
+    def progress(owner_id: str, import_id: str, current: Page = Depends(page)) -> object:
+        """A big file landing in the background: its progress (the page polls itself), then
+        the same report a direct import shows."""
+        with current.ctx() as ctx:
+            owner = sheet.owner(ctx, owner_id)
+            running = imports.find(ctx, owner, import_id)
+            return sheet.render(current, ctx, owner, _report(current, sheet, running),
+                                filename=running.filename, running=running)
+
+
+def _report(current: Page, sheet: SheetPage, running: SheetImport) -> object:
+    """The finished import's report (None while it runs); a refused file is flashed."""
+    if running.status == ImportStatus.DONE and running.result is not None:
+        assert sheet.importer.revive is not None
+        return sheet.importer.revive(running.result)
+    if running.status == ImportStatus.FAILED and running.error:
+        code, params = running.error["code"], running.error.get("params", {})
+        current.flash("error", render(code, params, current.gettext), code=code,
+                      form=sheet.form)
+    return None
+
+
+def _big(current: Page, rows: Sized) -> bool:
+    return len(rows) >= current.hub.settings.sheet_background_rows
+
+
+def _progress_url(sheet: SheetPage, owner_id: str, import_pk: int) -> str:
+    return sheet.path.replace("{owner_id}", owner_id) + f"/imports/{import_pk}"
 
 
 def _mount_template(router: APIRouter, sheet: SheetPage, name: str) -> None:
