@@ -109,9 +109,10 @@ def test_supplier_imports_and_who_may_see_them(client: TestClient, settings: Set
                          headers=owner.headers))["items"] == []  # a dry run keeps nothing
     stranger = factories.person(client)
     other_supplier = factories.supplier(client, stranger)
-    missing = client.get(f"/api/v1/suppliers/{supplier_id}/imports/999999",
-                         headers=owner.headers)
-    assert_problem(missing, 404, "IMPORT_NOT_FOUND")
+    for made_up in ("999999", "²", "１２", "9" * 30):
+        missing = client.get(f"/api/v1/suppliers/{supplier_id}/imports/{made_up}",
+                             headers=owner.headers)
+        assert_problem(missing, 404, "IMPORT_NOT_FOUND")
     for path, who in ((mine, stranger), (mine, merchant),
                       (f"/api/v1/suppliers/{other_supplier}/imports/{started['import_id']}",
                        stranger),

@@ -63,7 +63,7 @@ def config(log_format: LogFormat = "json", level: str = "INFO") -> dict[str, Any
         "processors": [structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                        structlog.processors.format_exc_info, redact_event, renderer],
     }
-    passing = {"handlers": [], "propagate": True}
+    passing = {"handlers": [], "propagate": True, "level": level}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -71,8 +71,7 @@ def config(log_format: LogFormat = "json", level: str = "INFO") -> dict[str, Any
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "structured",
                                 "stream": "ext://sys.stderr"}},
         "root": {"handlers": ["stderr"], "level": level},
-        "loggers": {"uvicorn": {**passing, "level": level}, "uvicorn.error": passing,
-                    "uvicorn.access": passing},
+        "loggers": {"uvicorn": passing, "uvicorn.error": passing, "uvicorn.access": passing},
     }
 
 

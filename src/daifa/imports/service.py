@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from daifa.catalog import importer as products
 from daifa.config import Settings
@@ -43,8 +43,7 @@ Owner = Shop | Supplier
 def start(ctx: Ctx, kind: str, owner: Owner, content: bytes, filename: str | None, *,
           dry_run: bool = False) -> SheetImport:
     """Queue the file for the worker (in the caller's unit of work)."""
-    scope = "shop" if isinstance(owner, Shop) else "supplier"
-    row = SheetImport(kind=kind, owner_scope=scope, owner_pk=owner.id,
+    row = SheetImport(kind=kind, owner_scope=_scope(owner), owner_pk=owner.id,
                       filename=(filename or "")[:200], content=content, dry_run=dry_run,
                       status=ImportStatus.QUEUED, rows_done=0, created_at=ctx.now())
     ctx.session.add(row)
@@ -55,12 +54,15 @@ def start(ctx: Ctx, kind: str, owner: Owner, content: bytes, filename: str | Non
 
 def find(ctx: Ctx, owner: Owner, import_id: str) -> SheetImport:
     """One of the owner's imports; anyone else's (or none) is 404."""
-    scope = "shop" if isinstance(owner, Shop) else "supplier"
-    row = (ctx.session.get(SheetImport, int(import_id))
-           if import_id.isdigit() and len(import_id) <= 18 else None)
-    if row is None or row.owner_scope != scope or row.owner_pk != owner.id:
+    well_formed = import_id.isascii() and import_id.isdecimal() and len(import_id) <= 18
+    row = ctx.session.get(SheetImport, int(import_id)) if well_formed else None
+    if row is None or row.owner_scope != _scope(owner) or row.owner_pk != owner.id:
         raise ImportNotFound(import_id=import_id)
     return row
+
+
+def _scope(owner: Owner) -> str:
+    return "shop" if isinstance(owner, Shop) else "supplier"
 
 
 def view(row: SheetImport) -> ImportOut:
@@ -146,11 +148,3 @@ def purge(ctx: Ctx) -> int:
         synchronize_session=False))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
-
-def latest(ctx: Ctx, owner: Owner, kind: str, limit: int = 5) -> list[SheetImport]:
-    """The owner's most recent imports of a kind, newest first."""
-    scope = "shop" if isinstance(owner, Shop) else "supplier"
-    return list(ctx.session.scalars(
-        select(SheetImport).where(SheetImport.owner_scope == scope,
-                                  SheetImport.owner_pk == owner.id, SheetImport.kind == kind)
-        .order_by(SheetImport.id.desc()).limit(limit)))
