@@ -137,3 +137,34 @@ def test_a_big_product_file_lands_in_chunks_and_again_changes_nothing(
     again = client.post(url, headers=owner.headers,
                         files={"file": ("products.csv", data, "text/csv")})
     assert again.json()["summary"]["unchanged"] == 4500
+
+
+def test_a_dry_run_of_a_big_order_file_lets_writers_in_and_keeps_nothing(
+        client: TestClient, db: Database) -> None:
+    from tests.orders.helpers import world
+
+    w = world(client, suppliers=1)
+    header = ("external_id,buyer_name,buyer_phone,province,city,district,address_detail,"
+              "sku_code,quantity,unit_price")
+    rows = [f"DRY-{n},张三,13912345678,浙江省,杭州市,西湖区,文三路 90 号,TEE-RED,1,59.00"
+            for n in range(250)]
+    data = ("\n".join([header, *rows]) + "\n").encode()
+    turns = []
+    original = db.checkpoint
+
+    def counted(session: object) -> None:
+        turns.append(1)
+        original(session)  # type: ignore[arg-type]
+
+    db.checkpoint = counted  # type: ignore[method-assign]
+    try:
+        preview = client.post(w.url("/orders:import"), params={"dry_run": "true"},
+                              headers=w.headers,
+                              files={"file": ("orders.csv", data, "text/csv")})
+    finally:
+        del db.checkpoint
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["summary"]["orders_created"] == 250
+    assert len(turns) == 3  # one per chunk of 100 orders
+    with db.unit_of_work(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(ShopOrder)) == 0

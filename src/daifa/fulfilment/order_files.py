@@ -205,18 +205,20 @@ def apply(ctx: Ctx, shop: Shop, checked: Checked, dry_run: bool = False,
             ready.append((group, order))
     created: set[str] = set()
     tally = Tally()
-    # A dry run keeps nothing; a real import commits chunk by chunk (a file imported again
-    # creates nothing twice, so one cut short is finished by importing it again).
-    with savepoint(ctx.session, keep=False) if dry_run else nullcontext():
-        for chunk in _chunks(ready):
-            for outcome in ingest.ingest(ctx, shop, [order for _, order in chunk],
-                                         channel="file"):
-                if outcome.created and outcome.external_id is not None:
-                    created.add(outcome.external_id)
-                    tally.add(outcome)
-            ctx.checkpoint()
-            if progress is not None:
-                progress(sum(len(group.rows) for group, _ in chunk))
+    # A real import commits chunk by chunk (a file imported again creates nothing twice, so
+    # one cut short is finished by importing it again). A dry run tries each chunk in a
+    # savepoint it rolls back, so it too lets other writers in between chunks; a chunk does
+    # not see the stock an earlier one would have taken.
+    for chunk in _chunks(ready):
+        with savepoint(ctx.session, keep=False) if dry_run else nullcontext():
+            outcomes = ingest.ingest(ctx, shop, [order for _, order in chunk], channel="file")
+        for outcome in outcomes:
+            if outcome.created and outcome.external_id is not None:
+                created.add(outcome.external_id)
+                tally.add(outcome)
+        ctx.checkpoint()
+        if progress is not None:
+            progress(sum(len(group.rows) for group, _ in chunk))
     result = _result(groups, loose, created, tally, dry_run)
     if not dry_run and result.summary.orders_created:
         audit.record(ctx, "shop", shop.shop_id, "orders.imported",

@@ -158,9 +158,11 @@ def mount(router: APIRouter, sheet: SheetPage) -> None:
             result, packed = None, None
             if checked is not None:
                 content, rows = checked
-                with current.attempt(ctx, form=sheet.form):
+                try:  # a dry run keeps nothing; it lets other writers in between its chunks
                     result = sheet.importer.apply(ctx, owner, rows, True, None)
                     packed = pack(content)
+                except DaifaError as exc:
+                    current.fail(exc, form=sheet.form)
             return sheet.render(current, ctx, owner, result, packed=packed, filename=filename)
 
     @router.post(sheet.path + "/commit")
