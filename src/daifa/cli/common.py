@@ -31,7 +31,7 @@ def command_ctx(label: str = "cli") -> Iterator[Ctx]:
     try:
         with exits(), db.unit_of_work() as session:
             yield Ctx(session=session, actor=Actor.system(label), settings=settings,
-                      reactions=REACTIONS)
+                      reactions=REACTIONS, commit_point=lambda: db.checkpoint(session))
     finally:
         db.dispose()
 
