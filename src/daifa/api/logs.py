@@ -38,6 +38,7 @@ def redact(text: str) -> str:
 def redact_event(_logger: Any, _method: str,
                  event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """The structlog processor: every field of a line, redacted."""
+    event.pop("color_message", None)  # uvicorn's copy of the message with terminal colours
     for key, value in list(event.items()):
         if key.startswith("_"):
             continue
