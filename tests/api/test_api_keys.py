@@ -159,6 +159,17 @@ def test_revoking_an_unknown_or_foreign_key_is_404(client: TestClient, kind: str
                                  headers=owner.headers), 422, "VALIDATION_FAILED")
 
 
+@pytest.mark.parametrize("kind", ORGS)
+@pytest.mark.parametrize("key_id", [2**64, -(2**64), 2**63, 0])
+def test_revoking_a_key_id_no_column_holds_is_404_like_a_missing_one(client: TestClient,
+                                                                     kind: str,
+                                                                     key_id: int) -> None:
+    owner = factories.person(client)
+    org = _org(client, owner, kind)
+    assert_problem(client.delete(f"/api/v1/{kind}/{org}/api-keys/{key_id}",
+                                 headers=owner.headers), 404, "NOT_FOUND")
+
+
 def test_last_use_is_noted_on_writes(client: TestClient, clock: FrozenClock) -> None:
     owner = factories.person(client)
     shop_id = factories.shop(client, owner)

@@ -5,6 +5,7 @@ numbers belong. On SQLite and PostgreSQL (which refuses NUL in text)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -198,3 +199,54 @@ def test_booleans_are_booleans(client: TestClient) -> None:
         assert_problem(response, 422, "VALIDATION_FAILED")
     response = client.put(path, json={"auto_accept": True}, headers=owner.headers)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("query", ["created_from=1700000000", "created_to=4.03e-181",
+                                   "created_from=-1"])
+def test_list_filters_take_times_not_numbers(client: TestClient, merchant: factories.Person,
+                                             query: str) -> None:
+    # Read as seconds since 1970, a number would have passed for a time without an offset.
+    response = client.get(f"/api/v1/shops/{merchant.shops[0]}/orders?{query}",
+                          headers=merchant.headers)
+    assert_problem(response, 422, "VALIDATION_FAILED")
+
+
+@pytest.mark.parametrize("paid_at", [1700000000, 1.7e9, "1700000000"])
+def test_paid_at_is_a_time_not_a_number(client: TestClient, merchant: factories.Person,
+                                        paid_at: Any) -> None:
+    response = client.post(f"/api/v1/shops/{merchant.shops[0]}/orders",
+                           json=_order(paid_at=paid_at), headers=merchant.headers)
+    assert_problem(response, 422, "VALIDATION_FAILED")
+
+
+def test_every_bound_the_api_checks_is_in_its_openapi_document(client: TestClient,
+                                                               merchant: factories.Person) -> None:
+    # Written as JSON Schema (minimum, maximum), not as pydantic's own ge/le, which JSON
+    # Schema readers ignore: a client could not know a price may not be negative.
+    document = client.get("/openapi.json").json()
+    assert not re.search(r'"(ge|le|gt|lt)":', json.dumps(document))
+    schemas = document["components"]["schemas"]
+    price = schemas["ShopSkuIn"]["properties"]["price_fen"]
+    assert (price["minimum"], price["maximum"]) == (0, 10**12)
+    [hours, _] = schemas["DispatchSettingsIn"]["properties"]["ship_by_hours"]["anyOf"]
+    assert (hours["minimum"], hours["maximum"]) == (1, 720)
+    quantity = schemas["LineIn"]["properties"]["quantity"]
+    assert (quantity["minimum"], quantity["maximum"]) == (1, 100_000)
+    response = client.put(f"/api/v1/shops/{merchant.shops[0]}/dispatch-settings",
+                          json={"mode": "manual", "ship_by_hours": 721},
+                          headers=merchant.headers)
+    assert_problem(response, 422, "VALIDATION_FAILED")
+
+
+def test_whitespace_in_patterns_is_the_same_in_the_document_as_in_the_check(
+        client: TestClient, merchant: factories.Person) -> None:
+    # `\s` differs between JSON Schema's regexes (U+FEFF, not U+0085) and the engine that
+    # checks them (U+0085, not U+FEFF): the patterns name both, so either reading agrees.
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for pattern in (schemas["ShopIn"]["properties"]["name"]["pattern"],
+                    schemas["SupplySkuIn"]["properties"]["sku_code"]["pattern"]):
+        assert "\\u0085" in pattern and "\\ufeff" in pattern, pattern
+    response = client.post("/api/v1/shops", json={"name": "\ufeff"}, headers=merchant.headers)
+    assert_problem(response, 422, "VALIDATION_FAILED")
+    response = client.post("/api/v1/shops", json={"name": "\u0085"}, headers=merchant.headers)
+    assert_problem(response, 422, "VALIDATION_FAILED")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -154,6 +155,17 @@ def test_tracking_number_correction_is_recorded(client: TestClient) -> None:
                                 headers=r.first.owner.headers), 404, "SHIPMENT_NOT_FOUND")
     assert_problem(client.patch(url, json={"tracking_no": "73123456789013"},
                                 headers=r.w.headers), 403, "SUPPLIER_ONLY")
+
+
+@pytest.mark.parametrize("parcel_id", [2**64, -(2**64), 2**63, 0])
+def test_correcting_a_parcel_id_no_column_holds_is_404_like_a_missing_one(
+        client: TestClient, parcel_id: int) -> None:
+    r = routed(client)
+    no, *_ = _two_lines(r)
+    ok(ship(client, r.first, no, "SF", "SF1234567890123"))
+    assert_problem(client.patch(f"/api/v1/dispatch-orders/{no}/shipments/{parcel_id}",
+                                json={"tracking_no": "73123456789013"},
+                                headers=r.first.owner.headers), 404, "SHIPMENT_NOT_FOUND")
 
 
 def test_correction_to_a_number_in_use_is_409(client: TestClient) -> None:

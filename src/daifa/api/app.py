@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, FastAPI
 
 from daifa.api import problems
@@ -41,7 +43,45 @@ def api_router() -> APIRouter:
     return router
 
 
+# Pydantic writes a bound stacked on a type that has a validator of its own (`Int` and the types
+# built on it, such as `Fen`, or `Int | None` with bounds) under its own names; JSON Schema
+# readers (client generators, validators, fuzzers) only know these.
+_BOUNDS = {"ge": ("minimum", max), "le": ("maximum", min),
+           "gt": ("exclusiveMinimum", max), "lt": ("exclusiveMaximum", min)}
+
+
+def _json_schema_bounds(node: Any) -> None:
+    """Turn pydantic's `ge`/`le`/`gt`/`lt` into the JSON Schema keywords in place, keeping the
+    tighter bound where both are written (validation enforces both)."""
+    if isinstance(node, list):
+        for item in node:
+            _json_schema_bounds(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") in ("integer", "number"):
+        for raw, (keyword, tighter) in _BOUNDS.items():
+            value = node.get(raw)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                del node[raw]
+                node[keyword] = tighter(value, node[keyword]) if keyword in node else value
+    for value in node.values():
+        _json_schema_bounds(value)
+
+
+def _with_json_schema_bounds(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _json_schema_bounds(generate())  # FastAPI keeps it in app.openapi_schema
+        return generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     """The API under /api/v1 and its problem+json error handlers."""
     problems.install(app)
     app.include_router(api_router())
+    _with_json_schema_bounds(app)

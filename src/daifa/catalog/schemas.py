@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from daifa.catalog.rules import MatchKind
-from daifa.kit.inputs import Flag, Int
+from daifa.kit.inputs import SPACE, Flag, Int
 from daifa.sheets.importer import RowErrorOut
 
 # Codes travel in URL paths, so no slashes, whitespace or URL-special characters.
-CODE_PATTERN = r"^[^\s/\\?#%]+$"
+CODE_PATTERN = rf"^[^{SPACE}/\\?#%]+$"
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=CODE_PATTERN,
                             examples=["TEE-RED-XL"])]
 Fen = Annotated[Int, Field(ge=0, le=10**12, description="Money in fen (1 yuan = 100 fen)")]

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from daifa.identity.rules import MAX_PASSWORD, MIN_PASSWORD
+from daifa.kit.inputs import VISIBLE
 
 
 class SignupIn(BaseModel):
@@ -12,7 +13,7 @@ class SignupIn(BaseModel):
                        examples=["shop-owner"],
                        description="letters, digits and . _ @ + -; stored lower-case")
     password: str = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
-    display_name: str = Field(min_length=1, max_length=80, pattern=r"\S")
+    display_name: str = Field(min_length=1, max_length=80, pattern=VISIBLE)
 
 
 class TokenIn(BaseModel):
@@ -37,7 +38,7 @@ class AccountOut(BaseModel):
 
 
 class ApiKeyIn(BaseModel):
-    name: str = Field(default="API key", min_length=1, max_length=80, pattern=r"\S")
+    name: str = Field(default="API key", min_length=1, max_length=80, pattern=VISIBLE)
 
 
 class ApiKeyOut(BaseModel):

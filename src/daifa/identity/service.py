@@ -304,6 +304,8 @@ def list_api_keys(ctx: Ctx, org_scope: Scope, org_id: int) -> list[AccessToken]:
 
 def revoke_api_key(ctx: Ctx, org_scope: Scope, org_id: int, key_id: int) -> AccessToken:
     require_person(ctx)
+    if not 0 < key_id < 2**62:  # no key has it, and the database would refuse to compare
+        raise NotFound()
     key = ctx.session.scalar(
         select(AccessToken).where(AccessToken.id == key_id, AccessToken.kind == API_KEY,
                                   AccessToken.org_scope == org_scope.value,

@@ -167,7 +167,8 @@ def correct(ctx: Ctx, no: str, shipment_id: int, tracking_no: str, carrier: str 
             reason: str | None = None) -> ShipOut:
     """A new tracking number (and carrier) for a parcel, recorded with the old one."""
     target = access.for_supplier(ctx, no)
-    parcel = ctx.session.get(Shipment, shipment_id)
+    # An id past what the column holds is no parcel of ours (the database would refuse it).
+    parcel = ctx.session.get(Shipment, shipment_id) if 0 < shipment_id < 2**62 else None
     if parcel is None or parcel.dispatch_order_pk != target.order.id:
         raise ShipmentNotFound()
     if target.order.status not in CORRECTABLE_STATUSES:

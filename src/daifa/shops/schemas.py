@@ -4,9 +4,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from daifa.kit.inputs import VISIBLE
+
 
 class ShopIn(BaseModel):
-    name: str = Field(min_length=1, max_length=120, pattern=r"\S", examples=["小王的好物店"])
+    name: str = Field(min_length=1, max_length=120, pattern=VISIBLE, examples=["小王的好物店"])
 
 
 class ShopOut(BaseModel):

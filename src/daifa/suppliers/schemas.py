@@ -4,9 +4,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from daifa.kit.inputs import VISIBLE
+
 
 class SupplierIn(BaseModel):
-    name: str = Field(min_length=1, max_length=120, pattern=r"\S",
+    name: str = Field(min_length=1, max_length=120, pattern=VISIBLE,
                       examples=["杭州好物供应链"])
     contact_phone: str = Field(min_length=3, max_length=32, examples=["13812345678"])
     contact_name: str = Field(default="", max_length=80)
