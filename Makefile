@@ -29,10 +29,10 @@ $(ASSETS): package.json package-lock.json
 setup: $(STAMP) $(ASSETS) ## create the virtualenv with pinned dependencies and front-end packages
 
 run: setup migrate demo ## set up, migrate the SQLite database under ./var, load demo data and serve (deliveries simulated)
-	DAIFA_TRACKING_SANDBOX=true $(BIN)/daifa serve --host $(HOST) --port $(PORT) --with-worker
+	DAIFA_TRACKING_SANDBOX=true DAIFA_LOG_FORMAT=$${DAIFA_LOG_FORMAT:-text} $(BIN)/daifa serve --host $(HOST) --port $(PORT) --with-worker
 
 serve: setup ## serve without touching the data
-	$(BIN)/daifa serve --host $(HOST) --port $(PORT) --with-worker
+	DAIFA_LOG_FORMAT=$${DAIFA_LOG_FORMAT:-text} $(BIN)/daifa serve --host $(HOST) --port $(PORT) --with-worker
 
 worker: setup ## run the background worker
 	$(BIN)/daifa worker

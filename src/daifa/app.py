@@ -98,10 +98,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
                   lifespan=lifespan)
     app.state.hub = Hub(settings=settings,
-                        db=database or Database(make_engine(settings.database_url)),
+                        db=database or Database(make_engine(
+                            settings.database_url,
+                            statement_seconds=settings.upload_time_budget_seconds)),
                         clock=clock or SystemClock())
     api.install(app)
     console.install(app)
+    app.add_middleware(limits.TimeBudget, seconds=settings.request_time_budget_seconds,
+                       upload_seconds=settings.upload_time_budget_seconds)
     body_bytes, upload_bytes = limits.limits(settings)
     app.add_middleware(limits.BodyLimit, body_bytes=body_bytes, upload_bytes=upload_bytes)
     app.add_middleware(problems.CatchAll)  # outside the body limit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,8 +75,20 @@ class Settings(BaseSettings):
     # and bytes per upload.
     sheet_max_rows: int = Field(default=200_000, ge=1)
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # What a workbook may unpack to, and how long reading and checking one file may take.
+    sheet_max_unpacked_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
+    sheet_time_budget_seconds: int = Field(default=60, ge=1)
+    # The console lands a file with at least this many rows in the background, with progress.
+    sheet_background_rows: int = Field(default=5000, ge=1)
     # Any other request body (JSON, forms): bytes, refused with 413 before it is read whole.
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    # Log lines: one JSON object each, or aligned text for a terminal (`make run` uses text).
+    log_format: Literal["json", "text"] = "json"
+    # Seconds a request may spend on the database (503 REQUEST_TIME_EXCEEDED after); a
+    # spreadsheet upload gets longer. PostgreSQL also cancels any one statement running longer
+    # than the upload budget.
+    request_time_budget_seconds: int = Field(default=30, ge=1)
+    upload_time_budget_seconds: int = Field(default=300, ge=1)
     # Orders: how far back a payment time may lie, and how far ahead of the clock (skew).
     paid_at_max_age_days: int = Field(default=90, ge=1)
     paid_at_max_skew_minutes: int = Field(default=10, ge=0)

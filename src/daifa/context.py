@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -63,9 +64,17 @@ class Ctx:
     reactions: Reactions = field(default_factory=NoReactions)
     # What one unit of work looked up and may need again (never outlives the transaction).
     memo: dict[str, Any] = field(default_factory=dict)
+    # The unit of work's safe point for long writes: commit what is done and let other
+    # writers in (see Database.checkpoint); nothing where the caller has no such unit.
+    commit_point: Callable[[], None] = field(default=lambda: None)
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def checkpoint(self) -> None:
+        """Between chunks of a long write: what is done so far may be committed here."""
+        self.memo.clear()
+        self.commit_point()
 
     def publish(self, event: object) -> None:
         """Run the reactions to `event` now, in this transaction: an error in one of them

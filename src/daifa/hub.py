@@ -30,7 +30,7 @@ class Hub:
     def ctx(self, session: Session, actor: Actor) -> Ctx:
         """The context of one unit of work, with the reactions between packages."""
         return Ctx(session=session, actor=actor, settings=self.settings, clock=self.clock,
-                   reactions=REACTIONS)
+                   reactions=REACTIONS, commit_point=lambda: self.db.checkpoint(session))
 
     def actor_for(self, token: str) -> Actor:
         """Who a bearer token speaks for, in a read of its own (InvalidToken when none)."""

@@ -8,6 +8,7 @@ from daifa.db.base import Base
 from daifa.dispatch import models as dispatch_models
 from daifa.idempotency import models as idempotency_models
 from daifa.identity import models as identity_models
+from daifa.imports import models as import_models
 from daifa.jobs import models as job_models
 from daifa.orders import models as order_models
 from daifa.routing import models as routing_models
@@ -18,6 +19,7 @@ from daifa.tracking import models as tracking_models
 from daifa.webhooks import models as webhook_models
 
 MODULES = (after_sale_models, audit_models, binding_models, catalog_models, dispatch_models,
-           identity_models, idempotency_models, job_models, order_models, routing_models,
-           shipping_models, shop_models, supplier_models, tracking_models, webhook_models)
+           identity_models, idempotency_models, import_models, job_models, order_models,
+           routing_models, shipping_models, shop_models, supplier_models, tracking_models,
+           webhook_models)
 metadata = Base.metadata

@@ -26,6 +26,7 @@ from daifa.fulfilment import erasure
 from daifa.fulfilment.reactions import REACTIONS
 from daifa.idempotency import service as idempotency
 from daifa.identity import service as identity
+from daifa.imports import service as imports
 from daifa.jobs import service as jobs
 from daifa.kit.clock import Clock, SystemClock
 from daifa.tracking import closing, sandbox
@@ -67,11 +68,13 @@ SWEEPS: dict[str, Sweep] = {
     "idempotency_keys.purge": idempotency.purge,
     "orders.erase_buyers": erasure.erase_due,
     "login_throttles.expire": identity.expire_throttles,
+    "imports.purge": imports.purge,
 }
 HANDLERS: dict[str, Handler] = {
     webhook_delivery.DELIVER_JOB: IoJob(webhook_delivery.prepare, webhook_delivery.perform,
                                         webhook_delivery.record),
     tracking.PROCESS_JOB: tracking.process,
+    imports.RUN_JOB: IoJob(imports.prepare, imports.perform, imports.record),
 }
 
 
@@ -86,7 +89,8 @@ class Worker:
 
     def _ctx(self, session: Any, label: str) -> Ctx:
         return Ctx(session=session, actor=Actor.system(f"worker:{label}"),
-                   settings=self.settings, clock=self.clock, reactions=REACTIONS)
+                   settings=self.settings, clock=self.clock, reactions=REACTIONS,
+                   commit_point=lambda: self.db.checkpoint(session))
 
     def run_sweeps(self) -> dict[str, int]:
         done: dict[str, int] = {}

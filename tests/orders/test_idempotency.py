@@ -5,9 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
+from cryptography.exceptions import InvalidTag
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from daifa.idempotency import sealing
 from daifa.idempotency.models import IdempotencyKey
 from daifa.idempotency.service import fingerprint
 from daifa.kit.clock import FrozenClock
@@ -64,7 +67,8 @@ def _claim_running(client: TestClient, w: World, key: str, body: dict[str, objec
     _, caller, path = key_rows(client)[0]
     with client.app.state.hub.db.unit_of_work() as session:  # type: ignore[attr-defined]
         session.add(IdempotencyKey(
-            caller=caller, method="POST", path=path, key=key,
+            caller=caller, method="POST", path=path,
+            key=sealing.digest(f"{caller} POST {path}", key),
             fingerprint=fingerprint(OrderIn.model_validate(body).model_dump(mode="json")),
             state="running", locked_until=clock.now() + timedelta(seconds=60),
             created_at=clock.now()))
@@ -140,3 +144,28 @@ def test_twenty_concurrent_identical_posts_make_one_order(client: TestClient) ->
     assert count_orders(client) == 1
     listed = ok(client.get(w.url("/orders"), headers=w.headers))["items"]
     assert len(listed[0]["dispatch_orders"]) == 1
+
+
+def test_the_kept_reply_holds_neither_the_key_nor_the_buyer_in_plain_text(
+        client: TestClient) -> None:
+    w = world(client, suppliers=1)
+    body = order_body("K-SEALED")
+    body["buyer"]["name"] = "金丝雀"  # type: ignore[index]
+    first = ok(w.post(body, **{"Idempotency-Key": "my-key-7f3a"}), 201)
+    assert first["buyer"]["name"] == "金丝雀"
+    with client.app.state.hub.db.unit_of_work(write=False) as session:  # type: ignore[attr-defined]
+        stored = session.execute(select(IdempotencyKey.key,
+                                        IdempotencyKey.response_body)).one()
+    assert "my-key-7f3a" not in stored.key and len(stored.key) == 64
+    assert stored.response_body.startswith("v1:")
+    assert "金丝雀" not in stored.response_body and "K-SEALED" not in stored.response_body
+    again = w.post(body, **{"Idempotency-Key": "my-key-7f3a"})
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == first
+
+
+def test_a_sealed_reply_opens_only_with_its_key_and_scope() -> None:
+    sealed = sealing.seal("shop:1:2 POST /p", "key-a", '{"buyer": "张三"}')
+    assert sealing.unseal("shop:1:2 POST /p", "key-a", sealed) == '{"buyer": "张三"}'
+    for scope, key in (("shop:1:2 POST /p", "key-b"), ("shop:1:3 POST /p", "key-a")):
+        with pytest.raises(InvalidTag):
+            sealing.unseal(scope, key, sealed)

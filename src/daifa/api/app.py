@@ -16,6 +16,7 @@ from daifa.api.v1 import (
     dispatch_orders,
     dispatch_settings,
     fulfilment,
+    imports,
     orders,
     shops,
     supplier_fulfilment,
@@ -37,7 +38,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
                    dispatch_orders, fulfilment, supplier_fulfilment, webhooks,
-                   tracking, after_sales):
+                   tracking, after_sales, imports):
         router.include_router(module.router)
     return router
 

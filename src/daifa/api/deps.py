@@ -35,22 +35,24 @@ class Call:
     actor: Actor | None = None  # found by api.guard before the body was read
 
     @contextmanager
-    def ctx(self, *, anonymous: bool = False) -> Iterator[Ctx]:
+    def ctx(self, *, anonymous: bool = False, read_only: bool = False) -> Iterator[Ctx]:
+        """`read_only`: a look before the work (e.g. whose upload this is), holding no lock."""
         touched: list[tuple[str, datetime]] = []
-        with self.hub.db.unit_of_work(write=self.write) as session:
-            actor = self._actor(session, anonymous, touched)
+        write = self.write and not read_only
+        with self.hub.db.unit_of_work(write=write) as session:
+            actor = self._actor(session, anonymous, touched, write)
             yield self.hub.ctx(session, actor)
         for digest, now in touched:  # only once committed
             self.hub.touched_at(digest, now)
 
-    def _actor(self, session: Session, anonymous: bool,
-               touched: list[tuple[str, datetime]]) -> Actor:
+    def _actor(self, session: Session, anonymous: bool, touched: list[tuple[str, datetime]],
+               write: bool) -> Actor:
         if self.token is None:
             if anonymous:
                 return Actor(scope=Scope.PERSON, label="anonymous")
             raise Unauthenticated()
         actor = self.actor or identity.actor_for_token(session, self.token, self.hub.clock)
-        if self.write and actor.scope is not Scope.PERSON:
+        if write and actor.scope is not Scope.PERSON:
             digest, now = token_digest(self.token), self.hub.clock.now()
             if self.hub.touch_due(digest, now):
                 identity.touch(session, self.token, self.hub.clock)

@@ -9,6 +9,7 @@ from fastapi import Header, Request, Response
 
 from daifa.api.deps import Call
 from daifa.context import Ctx
+from daifa.db import budget
 from daifa.idempotency import service as idempotency
 
 JSON = "application/json"
@@ -43,7 +44,7 @@ def respond(call: Call, request: Request, key: str | None, payload: Any,
             status, content = handler(ctx)
             idempotency.complete(ctx, outcome, status, content)
     except BaseException:
-        with call.ctx() as ctx:
+        with budget.lifted(), call.ctx() as ctx:  # also when the request ran out of time
             idempotency.release(ctx, outcome)
         raise
     return Response(content, status_code=status, media_type=JSON)

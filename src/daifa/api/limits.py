@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from daifa.api import problems
 from daifa.config import Settings
+from daifa.db import budget
 from daifa.errors import BodyTooLarge
 
 FORM_ROOM = 1024 * 1024  # multipart headers and the form's small fields beside the file
@@ -82,3 +83,21 @@ class BodyLimit:
         response = problems.problem(error.status, error.code, error.title, error.detail,
                                     scope.get("path", ""), limit=limit)
         await response(scope, receive, send)
+
+
+class TimeBudget:
+    """Every HTTP request runs within a deadline its database work checks (db.budget)."""
+
+    def __init__(self, app: ASGIApp, *, seconds: int, upload_seconds: int) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.upload_seconds = upload_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        multipart = Headers(scope=scope).get("content-type", "").lower().startswith(
+            "multipart/")
+        with budget.within(self.upload_seconds if multipart else self.seconds):
+            await self.app(scope, receive, send)

@@ -6,6 +6,7 @@ rolls it back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -35,6 +36,7 @@ class Catalog:
 
 
 IN_CHUNK = 1000  # bound parameters per IN (...), well under SQLite's and PostgreSQL's limits
+CHECKPOINT_ROWS = 2000  # rows landed between checkpoints (other writers go in between)
 
 
 def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
@@ -161,19 +163,25 @@ class Run:
             sku.product_pk = product.id
         self.ctx.session.add_all(sku for _, sku in self.new_skus)
         self.ctx.session.flush()
+        self.new_skus = []
 
 
 def apply(ctx: Ctx, supplier: Supplier, rows: list[Row], dry_run: bool = False,
           progress: Progress | None = None) -> ImportResult:
     """Land the good rows (unless dry_run) and report each row's outcome."""
     good = [r for r in rows if not r.errors]
-    with savepoint(ctx.session, keep=not dry_run):
+    # A dry run keeps nothing; a real import commits chunk by chunk (importing the same file
+    # again changes nothing, so one cut short is finished by importing it again).
+    with savepoint(ctx.session, keep=False) if dry_run else nullcontext():
         run = Run(ctx, supplier, _load(ctx, supplier, good), _product_fields(good))
         statuses: list[RowStatus] = []
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
             statuses.append(run.apply(row) if not row.errors else "error")
             if progress is not None:
                 progress(1)
+            if number % CHECKPOINT_ROWS == 0:
+                run.finish()
+                ctx.checkpoint()
         run.finish()
     return _result(ctx, supplier, rows, statuses, dry_run)
 

@@ -25,4 +25,5 @@ PRODUCTS: Importer[list[Row], ImportResult] = Importer(
     check=check,
     apply=import_db.apply,
     messages=MESSAGES,
+    revive=ImportResult.model_validate,
 )

@@ -29,11 +29,18 @@ def command_ctx(label: str = "cli") -> Iterator[Ctx]:
     passwords.use_profile(settings.password_profile)
     db = Database(make_engine(settings.database_url))
     try:
-        with db.unit_of_work() as session:
+        with exits(), db.unit_of_work() as session:
             yield Ctx(session=session, actor=Actor.system(label), settings=settings,
-                      reactions=REACTIONS)
+                      reactions=REACTIONS, commit_point=lambda: db.checkpoint(session))
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def exits() -> Iterator[None]:
+    """A domain error becomes a message and the exit code of its status."""
+    try:
+        yield
     except DaifaError as exc:
         console.print(f"[red]{exc.code}[/red]: {escape(exc.detail)}")
         raise typer.Exit(EXIT_CODES.get(exc.status, 1)) from exc
-    finally:
-        db.dispose()

@@ -3,9 +3,6 @@ audit verify`."""
 
 from __future__ import annotations
 
-import logging
-import sys
-
 import typer
 
 from daifa.cli.catalog import catalog_app
@@ -69,7 +66,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
 
     import uvicorn
 
-    from daifa.api.logs import uvicorn_log_config
+    from daifa.api import logs
 
     if with_worker:
         os.environ["DAIFA_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
@@ -82,16 +79,17 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         workers = 1
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
     uvicorn.run("daifa.app:build", host=host, port=port, workers=workers, reload=reload,
-                factory=True, log_level="info", log_config=uvicorn_log_config())
+                factory=True, log_level="info", log_config=logs.config(settings.log_format))
 
 
 @app.command()
 def worker(once: bool = typer.Option(False, help="Run one round and exit.")) -> None:
     """Run background jobs: expiries, deadlines, webhooks."""
+    from daifa.api import logs
     from daifa.worker import Worker
 
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     settings = load_settings()
+    logs.configure(settings.log_format)
     db = Database(make_engine(settings.database_url))
     try:
         Worker(settings=settings, db=db).run_forever(once=once)

@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from daifa.config import load_settings
 from daifa.context import Ctx
 from daifa.sheets.importer import Importer, Report
 
@@ -27,12 +28,15 @@ def run_import(importer: Importer[Any, Any], file: Path, *, label: str,
                owner: Callable[[Ctx], object], dry_run: bool, as_json: bool,
                extra: Callable[[Any], None] | None = None) -> None:
     """Import `file` for the owner the reference names; print and exit as described above."""
-    from daifa.cli.common import command_ctx, console
+    from daifa.cli.common import command_ctx, console, exits
 
     content = file.read_bytes()
     with command_ctx(label) as ctx:
+        owner(ctx)  # an unknown owner is said before anything about the file
+    with exits():  # read and checked outside any unit of work: the file holds no lock
+        rows = importer.rows(content, file.name, load_settings())
+    with command_ctx(label) as ctx:
         target = owner(ctx)
-        rows = importer.rows(content, file.name, ctx.settings)
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                       transient=as_json) as bar:

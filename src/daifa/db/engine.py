@@ -8,20 +8,41 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from daifa.db import budget
+
 WRITE_OPTION = "daifa_write"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, statement_seconds: int | None = None, **kwargs: Any) -> Engine:
+    """`statement_seconds`: PostgreSQL cancels any statement running longer (the server's
+    request budget; SQLite checks the request's own deadline as statements run)."""
     # Statement parameters carry buyers' names, phones and addresses: an error's text (and so
     # every log line made of it) shows the statement without them.
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    if "poolclass" not in kwargs:
-        kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+        engine = _sqlite_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        if "poolclass" not in kwargs:
+            kwargs.setdefault("pool_size", 10)
+        if statement_seconds is not None:
+            kwargs.setdefault("connect_args", {})["options"] = (
+                f"-c statement_timeout={statement_seconds * 1000}")
+        engine = create_engine(url, **kwargs)
+    _keep_budgets(engine)
+    return engine
+
+
+def _keep_budgets(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(*_args: Any) -> None:
+        budget.check()
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        if budget.interrupted(context.original_exception):
+            raise budget.exceeded() from context.original_exception
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
@@ -40,6 +61,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        dbapi_connection.set_progress_handler(budget.sqlite_progress, budget.SQLITE_STEPS)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -12,6 +12,7 @@ orders would be routed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from daifa.sheets.table import Sheet
 from daifa.sheets.write import Template
 from daifa.shops.models import Shop
 
-CHUNK = 1000  # orders per ingest call, like orders:batch
+CHUNK = 100  # orders per ingest call and checkpoint (see ingest.CHUNK_LINES)
 Progress = Callable[[int], None]
 RowStatus = Literal["created", "exists", "error"]
 
@@ -204,15 +205,20 @@ def apply(ctx: Ctx, shop: Shop, checked: Checked, dry_run: bool = False,
             ready.append((group, order))
     created: set[str] = set()
     tally = Tally()
-    with savepoint(ctx.session, keep=not dry_run):
-        for chunk in _chunks(ready):
-            for outcome in ingest.ingest(ctx, shop, [order for _, order in chunk],
-                                         channel="file"):
-                if outcome.created and outcome.external_id is not None:
-                    created.add(outcome.external_id)
-                    tally.add(outcome)
-            if progress is not None:
-                progress(sum(len(group.rows) for group, _ in chunk))
+    # A real import commits chunk by chunk (a file imported again creates nothing twice, so
+    # one cut short is finished by importing it again). A dry run tries each chunk in a
+    # savepoint it rolls back, so it too lets other writers in between chunks; a chunk does
+    # not see the stock an earlier one would have taken.
+    for chunk in _chunks(ready):
+        with savepoint(ctx.session, keep=False) if dry_run else nullcontext():
+            outcomes = ingest.ingest(ctx, shop, [order for _, order in chunk], channel="file")
+        for outcome in outcomes:
+            if outcome.created and outcome.external_id is not None:
+                created.add(outcome.external_id)
+                tally.add(outcome)
+        ctx.checkpoint()
+        if progress is not None:
+            progress(sum(len(group.rows) for group, _ in chunk))
     result = _result(groups, loose, created, tally, dry_run)
     if not dry_run and result.summary.orders_created:
         audit.record(ctx, "shop", shop.shop_id, "orders.imported",
@@ -264,4 +270,5 @@ ORDERS: Importer[Checked, FileResult] = Importer(
     check=check,
     apply=apply,
     messages=MESSAGES,
+    revive=FileResult.model_validate,
 )

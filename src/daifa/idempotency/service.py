@@ -4,6 +4,7 @@ A key is scoped to the caller (the actor), the method and the path. The first re
 in a transaction of its own; its response is stored in the same transaction as the work it did,
 so a key is either free, running, or done with exactly the response of work that committed.
 A failed request frees the key again (nothing was created), so the client may retry with it.
+Neither the key nor the reply is stored in plain text (see sealing).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from daifa.context import Actor, Ctx
+from daifa.idempotency import sealing
 from daifa.idempotency.errors import InvalidKey, KeyInUse, KeyReused
 from daifa.idempotency.models import IdempotencyKey
 
@@ -31,6 +33,8 @@ MAX_KEY_LENGTH = 255  # the column's width
 @dataclass(frozen=True)
 class Claim:
     id: int
+    scope: str  # caller, method and path: with the key, what seals the reply
+    key: str
 
 
 @dataclass(frozen=True)
@@ -57,31 +61,36 @@ def check_key(key: str) -> str:
 def claim(ctx: Ctx, *, key: str, method: str, path: str, fingerprint: str) -> Claim | Replay:
     """Claim the key for this request, or say what the earlier request with it left."""
     now = ctx.now()
-    row = IdempotencyKey(caller=caller_of(ctx.actor), method=method, path=path,
-                         key=check_key(key), fingerprint=fingerprint, state=RUNNING,
-                         locked_until=now + LOCK, created_at=now)
+    caller = caller_of(ctx.actor)
+    scope = f"{caller} {method} {path}"
+    stored_key = sealing.digest(scope, check_key(key))
+    row = IdempotencyKey(caller=caller, method=method, path=path, key=stored_key,
+                         fingerprint=fingerprint, state=RUNNING, locked_until=now + LOCK,
+                         created_at=now)
     try:
         with ctx.session.begin_nested():
             ctx.session.add(row)
-        return Claim(row.id)
+        return Claim(row.id, scope, key)
     except IntegrityError:
         pass
     existing = ctx.session.scalars(select(IdempotencyKey).where(
-        IdempotencyKey.caller == row.caller, IdempotencyKey.method == method,
-        IdempotencyKey.path == path, IdempotencyKey.key == key)).one()
+        IdempotencyKey.caller == caller, IdempotencyKey.method == method,
+        IdempotencyKey.path == path, IdempotencyKey.key == stored_key)).one()
+    mine = Claim(existing.id, scope, key)
     if existing.created_at + RETAIN <= now:
-        return _take_over(ctx, existing, fingerprint, now, fresh=True)
+        return _take_over(ctx, existing, mine, fingerprint, now, fresh=True)
     if existing.fingerprint != fingerprint:
         raise KeyReused()
     if existing.state == DONE and existing.response_status is not None:
-        return Replay(existing.response_status, existing.response_body or "")
+        return Replay(existing.response_status,
+                      sealing.unseal(scope, key, existing.response_body or ""))
     if existing.locked_until > now:
         raise KeyInUse()
-    return _take_over(ctx, existing, fingerprint, now, fresh=False)
+    return _take_over(ctx, existing, mine, fingerprint, now, fresh=False)
 
 
-def _take_over(ctx: Ctx, existing: IdempotencyKey, fingerprint: str, now: datetime, *,
-               fresh: bool) -> Claim:
+def _take_over(ctx: Ctx, existing: IdempotencyKey, mine: Claim, fingerprint: str,
+               now: datetime, *, fresh: bool) -> Claim:
     """Claim a key whose earlier request died (or that expired), if nobody beat us to it."""
     values: dict[str, Any] = {"locked_until": now + LOCK, "state": RUNNING}
     if fresh:
@@ -95,7 +104,7 @@ def _take_over(ctx: Ctx, existing: IdempotencyKey, fingerprint: str, now: dateti
         .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise KeyInUse()
-    return Claim(existing.id)
+    return mine
 
 
 def complete(ctx: Ctx, claim: Claim, status: int, body: bytes | str) -> None:
@@ -103,7 +112,8 @@ def complete(ctx: Ctx, claim: Claim, status: int, body: bytes | str) -> None:
     text = body.decode() if isinstance(body, bytes) else body
     ctx.session.execute(
         update(IdempotencyKey).where(IdempotencyKey.id == claim.id)
-        .values(state=DONE, response_status=status, response_body=text)
+        .values(state=DONE, response_status=status,
+                response_body=sealing.seal(claim.scope, claim.key, text))
         .execution_options(synchronize_session=False))
 
 

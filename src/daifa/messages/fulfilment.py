@@ -75,6 +75,16 @@ FULFILMENT: dict[str, str] = {
                                "Missing: %(missing)s. Start from the template."),
     "SHEET_TOO_LARGE": N_("Too many rows in one file (at most %(max_rows)s rows); split it and "
                           "upload the parts one after another."),
+    "REQUEST_TIME_EXCEEDED": N_("The request took longer than %(seconds)s seconds and was "
+                                "stopped. Send it again, or send less at once."),
+    "IMPORT_NOT_FOUND": N_("No such import."),
+    "SHEET_TOO_WIDE": N_("The sheet reaches beyond column %(max_columns)s; delete the columns "
+                         "after the last one the template has."),
+    "SHEET_TOO_SLOW": N_("Reading the file took longer than %(seconds)s seconds; split it and "
+                         "upload the parts one after another."),
+    "SHEET_UNPACKS_TOO_LARGE": N_("The workbook unpacks to more than %(limit_mb)s MB, or packs "
+                                  "more than %(ratio)s to 1; copy its rows into a new workbook "
+                                  "or save it as CSV."),
     "SHEET_COLUMN_TWICE": N_("The column %(column)s appears twice in the first row; keep one."),
     # tracking
     "TRACKING_PROVIDER_NOT_FOUND": N_("No tracking provider %(provider)s is set up here."),

@@ -29,3 +29,19 @@ class FileTooLarge(DaifaError):
     code = "FILE_TOO_LARGE"
     status = 413
     title = "The file is too large"
+
+
+class SheetTooWide(ValidationFailed):
+    code = "SHEET_TOO_WIDE"
+    title = "Too many columns in one sheet"
+
+
+class SheetTooSlow(ValidationFailed):
+    code = "SHEET_TOO_SLOW"
+    title = "The file took too long to read"
+
+
+class SheetUnpacksTooLarge(DaifaError):
+    code = "SHEET_UNPACKS_TOO_LARGE"
+    status = 413
+    title = "The workbook unpacks to too much data"

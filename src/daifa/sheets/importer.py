@@ -10,6 +10,7 @@ read → check → apply(dry_run) → report.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel, Field
 
 from daifa.config import Settings
+from daifa.sheets.bounds import Limits
+from daifa.sheets.errors import SheetTooSlow
 from daifa.sheets.messages import MESSAGES, RowError, row_error
 from daifa.sheets.table import Layout, Sheet, read_sheet
 from daifa.sheets.write import Lang, Template
@@ -39,6 +42,13 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def limits_of(settings: Settings) -> Limits:
+    seconds = settings.sheet_time_budget_seconds
+    return Limits(max_rows=settings.sheet_max_rows,
+                  max_unpacked=settings.sheet_max_unpacked_bytes,
+                  deadline=time.monotonic() + seconds, seconds=seconds)
 
 
 class HasSettings(Protocol):
@@ -87,17 +97,23 @@ class Importer(Generic[C, Out]):
     apply: Apply[C, Out]
     messages: Mapping[str, str] = field(default_factory=dict)  # templates of its own codes
     statuses: Mapping[str, str] = field(default_factory=dict)  # row statuses as message ids
-
-    def read(self, data: bytes, filename: str | None, settings: Settings) -> Sheet:
-        return read_sheet(data, filename, self.layout, max_rows=settings.sheet_max_rows)
+    # The report again from its document (a background import keeps only the document).
+    revive: Callable[[dict[str, Any]], Out] | None = None
 
     def rows(self, data: bytes, filename: str | None, settings: Settings) -> C:
+        """Read and check the file, touching no database: callers do it before they open the
+        unit of work that lands the rows, so a big or hostile file holds no lock. Raises for
+        the file as a whole (422, or 413 for a workbook that unpacks to too much)."""
+        limits = limits_of(settings)
         with collector_paused():
-            return self.check(self.read(data, filename, settings))
+            checked = self.check(read_sheet(data, filename, self.layout, limits))
+        if time.monotonic() > limits.deadline:
+            raise SheetTooSlow(seconds=limits.seconds)
+        return checked
 
     def run(self, ctx: HasSettings, target: object, data: bytes, filename: str | None = None,
             *, dry_run: bool = False, progress: Progress | None = None) -> Out:
-        """Read and check the file (422 for the file as a whole), then land its good rows."""
+        """Read, check and land in one go (for callers already inside their unit of work)."""
         return self.apply(ctx, target, self.rows(data, filename, ctx.settings), dry_run,
                           progress)
 

@@ -9,12 +9,16 @@ is row 2.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from daifa.sheets.errors import SheetEmpty, SheetHeaderInvalid, SheetTooLarge
-from daifa.sheets.read import Cell, FileType, open_records
+from daifa.sheets.bounds import Limits, check_xlsx
+from daifa.sheets.errors import SheetEmpty, SheetHeaderInvalid, SheetTooLarge, SheetTooSlow
+from daifa.sheets.read import Cell, FileType, open_records, sniff
+
+CLOCK_EVERY = 4096  # rows between looks at the clock
 
 
 @dataclass(frozen=True)
@@ -56,26 +60,31 @@ def header_key(text: str) -> str:
     return re.sub(r"\(.*\)$", "", key).rstrip("*")
 
 
-def read_sheet(data: bytes, filename: str | None, layout: Layout, *, max_rows: int) -> Sheet:
-    """The file's header and rows. Raises UNREADABLE_FILE, SHEET_EMPTY, SHEET_HEADER_INVALID or
-    SHEET_TOO_LARGE for the file as a whole."""
+def read_sheet(data: bytes, filename: str | None, layout: Layout, limits: Limits) -> Sheet:
+    """The file's header and rows. Raises UNREADABLE_FILE, SHEET_EMPTY, SHEET_HEADER_INVALID,
+    SHEET_TOO_LARGE, SHEET_TOO_WIDE, SHEET_UNPACKS_TOO_LARGE or SHEET_TOO_SLOW for the file as
+    a whole."""
+    if sniff(data, filename) == "xlsx":
+        check_xlsx(data, limits)
     source = open_records(data, filename)
     records = enumerate(source.records, start=1)
     for number, values in records:
         if not blank(values):
             headers, index = _header(values, layout)
-            rows = list(_rows(records, number + max_rows))
+            rows = list(_rows(records, number + limits.max_rows, limits))
             if not rows:
                 raise SheetEmpty()
             return Sheet(source.file_type, source.encoding, headers, index, rows)
     raise SheetEmpty()
 
 
-def _rows(records: Iterator[tuple[int, Sequence[Cell]]],
-          last: int) -> Iterator[tuple[int, Sequence[Cell]]]:
+def _rows(records: Iterator[tuple[int, Sequence[Cell]]], last: int,
+          limits: Limits) -> Iterator[tuple[int, Sequence[Cell]]]:
     for number, values in records:
         if number > last:
-            raise SheetTooLarge(max_rows=last - 1)
+            raise SheetTooLarge(max_rows=limits.max_rows)
+        if number % CLOCK_EVERY == 0 and time.monotonic() > limits.deadline:
+            raise SheetTooSlow(seconds=limits.seconds)
         if not blank(values):
             yield number, values
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from daifa.config import Settings
 from daifa.sheets import cells
-from daifa.sheets.importer import collector_paused
+from daifa.sheets.importer import collector_paused, limits_of
 from daifa.sheets.messages import RowError, row_error
 from daifa.sheets.read import Cell, FileType
 from daifa.sheets.table import Sheet, filled, read_sheet
@@ -67,9 +67,11 @@ class ParsedSheet:
 def parse_shipments(data: bytes, filename: str | None = None, *,
                     max_rows: int | None = None) -> ParsedSheet:
     """Read and check a shipping file (whole-file problems raise; row problems are on rows)."""
-    limit = Settings().sheet_max_rows if max_rows is None else max_rows
+    settings = Settings()
+    if max_rows is not None:
+        settings = settings.model_copy(update={"sheet_max_rows": max_rows})
     with collector_paused():
-        sheet = read_sheet(data, filename, LAYOUT, max_rows=limit)
+        sheet = read_sheet(data, filename, LAYOUT, limits_of(settings))
         return ParsedSheet(check(sheet), sheet.headers, sheet.file_type, sheet.encoding)
 
 

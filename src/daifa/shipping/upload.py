@@ -242,6 +242,16 @@ def _apply(ctx: Ctx, supplier: Supplier, rows: list[ShipmentRow], dry_run: bool 
     return ship_rows(ctx, supplier, rows, dry_run=dry_run, progress=progress)
 
 
+def revive(document: dict[str, Any]) -> Outcome:
+    """An outcome again from its document (what a background import keeps)."""
+    rows = [RowResult(row["row"], row["dispatch_order_no"], row["status"],
+                      [row_error(row["row"], error["column"], error["code"], MESSAGES,
+                                 **error.get("params", {})) for error in row.get("errors", [])],
+                      list(row.get("warnings", [])))
+            for row in document["rows"]]
+    return Outcome(document["dry_run"], rows, document["summary"]["dispatch_orders"])
+
+
 SHIPMENTS: Importer[list[ShipmentRow], Outcome] = Importer(
     name="shipments", layout=LAYOUT, template=TEMPLATE, check=check, apply=_apply,
-    messages=MESSAGES, statuses=STATUSES)
+    messages=MESSAGES, statuses=STATUSES, revive=revive)

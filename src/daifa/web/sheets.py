@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import base64
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from daifa.context import Ctx
+from daifa.errors import DaifaError
+from daifa.imports import service as imports
+from daifa.imports.models import SheetImport
+from daifa.imports.states import ImportStatus
+from daifa.messages import render
 from daifa.sheets.errors import FileTooLarge, UnreadableFile
 from daifa.sheets.importer import Importer
 from daifa.sheets.read import read_limited
@@ -120,15 +125,18 @@ class SheetPage:
     page: str
     owner: Callable[[Ctx, str], Any]
     owner_name: str
+    kind: str  # the importer's name for a background import: orders, products, shipments
     form: str = "upload"
     download: str | None = None  # the template's file name, when the console offers it
     extra: Extra = field(default=_nothing)
 
     def render(self, current: Page, ctx: Ctx, owner: Any, result: object = None, *,
-               packed: list[str] | None = None, filename: str = "") -> object:
+               packed: list[str] | None = None, filename: str = "",
+               running: SheetImport | None = None) -> object:
         return current.render(self.page, result=result, packed=packed, filename=filename,
                               shown=SHOWN_ROWS, words=SheetWords(current.gettext, self.importer),
-                              **{self.owner_name: owner}, **self.extra(ctx, owner, current))
+                              running=running, **{self.owner_name: owner},
+                              **self.extra(ctx, owner, current))
 
 
 def mount(router: APIRouter, sheet: SheetPage) -> None:
@@ -142,29 +150,87 @@ def mount(router: APIRouter, sheet: SheetPage) -> None:
     @router.post(sheet.path)
     def preview(owner_id: str, file: Annotated[UploadFile | None, File()] = None,
                 current: Page = Depends(form_page)) -> object:
+        filename = file.filename if file and file.filename else ""
+        checked = _checked(current, sheet, owner_id, filename,
+                           lambda limit: read_upload(file, limit))
         with current.ctx(write=True) as ctx:
             owner = sheet.owner(ctx, owner_id)
             result, packed = None, None
-            filename = file.filename if file and file.filename else ""
-            with current.attempt(ctx, form=sheet.form):
-                content = read_upload(file, ctx.settings.upload_max_bytes)
-                result = sheet.importer.run(ctx, owner, content, filename, dry_run=True)
-                packed = pack(content)
+            if checked is not None:
+                content, rows = checked
+                try:  # a dry run keeps nothing; it lets other writers in between its chunks
+                    result = sheet.importer.apply(ctx, owner, rows, True, None)
+                    packed = pack(content)
+                except DaifaError as exc:
+                    current.fail(exc, form=sheet.form)
             return sheet.render(current, ctx, owner, result, packed=packed, filename=filename)
 
     @router.post(sheet.path + "/commit")
     def commit(owner_id: str, content: Texts = [], filename: Text = "",  # noqa: B006
                current: Page = Depends(form_page)) -> object:
+        checked = _checked(current, sheet, owner_id, filename[:200],
+                           lambda limit: unpack(content, limit))
         with current.ctx(write=True) as ctx:
             owner = sheet.owner(ctx, owner_id)
             result = None
-            with current.attempt(ctx, form=sheet.form):
-                data = unpack(content, ctx.settings.upload_max_bytes)
-                result = sheet.importer.run(ctx, owner, data, filename[:200] or None)
+            if checked is not None and _big(current, checked[1]):
+                started = imports.start(ctx, sheet.kind, owner, checked[0], filename[:200])
+                return current.redirect(_progress_url(sheet, owner_id, started.id))
+            if checked is not None:
+                with current.attempt(ctx, form=sheet.form):
+                    result = sheet.importer.apply(ctx, owner, checked[1], False, None)
             return sheet.render(current, ctx, owner, result, filename=filename[:200])
 
+    _mount_progress(router, sheet)
     if sheet.download is not None:
         _mount_template(router, sheet, sheet.download)
+
+
+def _checked(current: Page, sheet: SheetPage, owner_id: str, filename: str,
+             read: Callable[[int], bytes]) -> tuple[bytes, Any] | None:
+    """The file and its checked rows, read with no transaction open (a big or hostile file
+    holds no lock while it is parsed), after a read-only look that the owner is the caller's;
+    None, with the reason flashed, when the file as a whole is refused."""
+    with current.ctx() as ctx:
+        sheet.owner(ctx, owner_id)
+    try:
+        content = read(current.hub.settings.upload_max_bytes)
+        return content, sheet.importer.rows(content, filename or None, current.hub.settings)
+    except DaifaError as exc:
+        current.fail(exc, form=sheet.form)
+        return None
+
+
+def _mount_progress(router: APIRouter, sheet: SheetPage) -> None:
+    @router.get(sheet.path + "/imports/{import_id}")
+    def progress(owner_id: str, import_id: str, current: Page = Depends(page)) -> object:
+        """A big file landing in the background: its progress (the page polls itself), then
+        the same report a direct import shows."""
+        with current.ctx() as ctx:
+            owner = sheet.owner(ctx, owner_id)
+            running = imports.find(ctx, owner, import_id)
+            return sheet.render(current, ctx, owner, _report(current, sheet, running),
+                                filename=running.filename, running=running)
+
+
+def _report(current: Page, sheet: SheetPage, running: SheetImport) -> object:
+    """The finished import's report (None while it runs); a refused file is flashed."""
+    if running.status == ImportStatus.DONE and running.result is not None:
+        assert sheet.importer.revive is not None
+        return sheet.importer.revive(running.result)
+    if running.status == ImportStatus.FAILED and running.error:
+        code, params = running.error["code"], running.error.get("params", {})
+        current.flash("error", render(code, params, current.gettext), code=code,
+                      form=sheet.form)
+    return None
+
+
+def _big(current: Page, rows: Sized) -> bool:
+    return len(rows) >= current.hub.settings.sheet_background_rows
+
+
+def _progress_url(sheet: SheetPage, owner_id: str, import_pk: int) -> str:
+    return sheet.path.replace("{owner_id}", owner_id) + f"/imports/{import_pk}"
 
 
 def _mount_template(router: APIRouter, sheet: SheetPage, name: str) -> None:

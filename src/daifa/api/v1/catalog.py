@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
 from daifa.api.guard import GuardedRoute
+from daifa.api.uploads import QUEUED, Background, land, queue
 from daifa.api.v1.common import paging
 from daifa.catalog import importer, partners, shop_catalog, suggestions
 from daifa.catalog import service as catalog
@@ -29,7 +30,6 @@ from daifa.catalog.schemas import (
     SupplySkuPatch,
 )
 from daifa.context import Ctx
-from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.models import Supplier
@@ -69,18 +69,22 @@ def supply_products(supplier_id: str, q: str | None = Search, active: bool | Non
         return SupplyProductList(items=page.items, next_cursor=page.next_cursor())
 
 
-@router.post(SUPPLY + ":import", response_model=ImportResult)
+@router.post(SUPPLY + ":import", response_model=ImportResult, responses=QUEUED)
 def import_products(supplier_id: str, file: UploadFile = File(...), dry_run: bool = False,
-                    call: Call = Depends(writer)) -> ImportResult:
+                    background: bool = Background,
+                    call: Call = Depends(writer)) -> ImportResult | Response:
     """CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030), XLSX or XLS with columns spu_code, title,
     sku_code,
     supply_price_fen or supply_price (yuan), stock, ship_from_region, spec, handling_hours;
     Chinese headers (商品编码, 商品名称, SKU编码, 供货价, 库存, 发货地, 规格) work too. Good rows
     land, bad rows are reported; importing the same file again changes nothing."""
-    content = read_limited(file.file, call.hub.settings.upload_max_bytes)
-    with call.ctx() as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        return importer.PRODUCTS.run(ctx, supplier, content, file.filename, dry_run=dry_run)
+    def owner(ctx: Ctx) -> Supplier:
+        return suppliers.owned(ctx, supplier_id)
+
+    if background:
+        return queue(call, "products", owner, file, dry_run=dry_run,
+                     path=f"/api/v1/suppliers/{supplier_id}/imports")
+    return land(call, importer.PRODUCTS, owner, file, dry_run=dry_run)
 
 
 @router.get("/catalog/import-template", response_class=Response,

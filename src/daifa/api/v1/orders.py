@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from daifa.api.deps import Call, reader, writer
 from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON, KeyHeader, respond
+from daifa.api.uploads import QUEUED, Background, land, queue
 from daifa.api.v1.common import paging
 from daifa.context import Ctx
 from daifa.fulfilment import assign, cancel, ingest, recipient_change, timeline
@@ -30,8 +31,8 @@ from daifa.orders.schemas import (
 )
 from daifa.orders.states import OrderStatus
 from daifa.routing import dryrun
-from daifa.sheets.read import read_limited
 from daifa.shops import service as shops
+from daifa.shops.models import Shop
 
 router = APIRouter(route_class=GuardedRoute, prefix="/shops/{shop_id}", tags=["orders"])
 Limit = Query(default=None, ge=1, le=200)
@@ -80,9 +81,9 @@ def create_batch(shop_id: str, body: OrderBatchIn, request: Request,
     return respond(call, request, key, body.model_dump(mode="json"), handle)
 
 
-@router.post("/orders:import", response_model=files.FileResult)
+@router.post("/orders:import", response_model=files.FileResult, responses=QUEUED)
 def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = False,
-                  call: Call = Depends(writer)) -> Response:
+                  background: bool = Background, call: Call = Depends(writer)) -> Response:
     """Orders from a CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030), XLSX or XLS file, one row per
     line:
     external_id, buyer_name, buyer_phone, province, city, district, address_detail, sku_code,
@@ -90,10 +91,13 @@ def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = Fa
     区, 详细地址, SKU编码, 数量, 单价, 支付时间). `?dry_run=true` previews: per-row errors and
     how the new orders would be routed. An order with a bad row is left out whole; orders
     already there are reported as `exists`, so uploading a file again changes nothing."""
-    with call.ctx() as ctx:
-        shop = shops.owned(ctx, shop_id)
-        content = read_limited(file.file, ctx.settings.upload_max_bytes)
-        return json(files.ORDERS.run(ctx, shop, content, file.filename, dry_run=dry_run))
+    def owner(ctx: Ctx) -> Shop:
+        return shops.owned(ctx, shop_id)
+
+    if background:
+        return queue(call, "orders", owner, file, dry_run=dry_run,
+                     path=f"/api/v1/shops/{shop_id}/imports")
+    return json(land(call, files.ORDERS, owner, file, dry_run=dry_run))
 
 
 @router.get("/orders", response_model=OrderList)

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, File, Response, UploadFile
 from daifa.api.deps import Call, reader, writer
 from daifa.api.guard import GuardedRoute
 from daifa.api.idempotency import JSON
+from daifa.api.uploads import QUEUED, Background, land, queue
+from daifa.context import Ctx
 from daifa.dispatch import recipient, workqueue
 from daifa.dispatch.schemas import BulkAcceptIn, BulkAcceptItem, BulkAcceptOut
-from daifa.sheets.read import read_limited
 from daifa.shipping import upload
 from daifa.shipping.schemas import (
     LabelsIn,
@@ -24,6 +25,7 @@ from daifa.shipping.schemas import (
     WorkQueue,
 )
 from daifa.suppliers import service as suppliers
+from daifa.suppliers.models import Supplier
 
 router = APIRouter(route_class=GuardedRoute, prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,17 +55,20 @@ def template_csv(supplier_id: str, lang: Literal["zh", "en"] = "zh",
                              'attachment; filename="shipments-template.csv"'})
 
 
-@router.post("/shipments:upload", response_model=UploadOut)
+@router.post("/shipments:upload", response_model=UploadOut, responses=QUEUED)
 def upload_shipments(supplier_id: str, file: UploadFile = File(...), dry_run: bool = False,
-                     call: Call = Depends(writer)) -> Response:
+                     background: bool = Background, call: Call = Depends(writer)) -> Response:
     """CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030), XLSX or XLS with `dispatch_order_no, carrier,
     tracking_no[, sku_code, quantity]` (or 代发单号, 快递公司, 快递单号, SKU编码, 数量). Good rows
     ship, bad rows come back with (column, reason); `dry_run=true` previews. Uploading the same
     file again ships nothing twice: those rows say `already_shipped`."""
-    content = read_limited(file.file, call.hub.settings.upload_max_bytes)
-    with call.ctx() as ctx:
-        supplier = suppliers.owned(ctx, supplier_id)
-        outcome = upload.upload(ctx, supplier, content, file.filename, dry_run=dry_run)
+    def owner(ctx: Ctx) -> Supplier:
+        return suppliers.owned(ctx, supplier_id)
+
+    if background:
+        return queue(call, "shipments", owner, file, dry_run=dry_run,
+                     path=f"/api/v1/suppliers/{supplier_id}/imports")
+    outcome = land(call, upload.SHIPMENTS, owner, file, dry_run=dry_run)
     summary = UploadSummary(rows=len(outcome.rows), shipped=outcome.count("shipped"),
                             ready=outcome.count("ready"),
                             already_shipped=outcome.count("already_shipped"),

@@ -1,0 +1,1 @@
+"""Spreadsheet imports that run in the background, with their progress."""
