@@ -25,7 +25,7 @@ PACKED = workbook(HEADER + '<row><c t="inlineStr"><is><t> </t></is></c></row>' *
 ], ids=["far-corner", "blank-rows", "packed"])
 def test_every_upload_refuses_a_bomb_and_keeps_serving(client: TestClient, data: bytes,
                                                         status: int, code: str) -> None:
-    client.app.state.hub.settings.sheet_max_rows = 200_000  # type: ignore[attr-defined]
+    assert client.app.state.hub.settings.sheet_max_rows == 200_000  # type: ignore[attr-defined]
     merchant, shop_id, owner, supplier_id = factories.bound_pair(client)
     uploads = [(merchant, f"/api/v1/shops/{shop_id}/orders:import"),
                (owner, f"/api/v1/suppliers/{supplier_id}/products:import"),

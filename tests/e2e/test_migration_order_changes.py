@@ -3,26 +3,13 @@ adds are NOT NULL with a server default of 0, so rows from before read as nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
 from daifa.db.migrate import alembic_config, current_heads, upgrade
-from tests.conftest import BACKENDS, _postgres_database
 
 ADDED = {"shop_orders": "cancelled_quantity", "order_lines": "cancelled_quantity",
          "dispatch_lines": "cancel_quantity"}
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    yield from _postgres_database()
 
 
 def _columns(url: str, table: str) -> dict[str, dict[str, object]]:

@@ -3,27 +3,15 @@ buyer in plain text, and a retry with the old key still gets its first reply."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
 from daifa.db.migrate import alembic_config, upgrade
 from daifa.idempotency import sealing
-from tests.conftest import BACKENDS, _postgres_database
 
 REPLY = '{"order_id": "7", "buyer": {"name": "金丝雀", "phone": "13912345678"}}'
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    yield from _postgres_database()
 
 
 def test_kept_replies_are_sealed_under_their_keys(fresh_url: str) -> None:

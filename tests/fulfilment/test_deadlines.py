@@ -63,8 +63,10 @@ def test_accepted_in_time_is_left_alone(client: TestClient, clock: FrozenClock,
     assert r.get(no)["status"] == "accepted"
 
 
-def test_acceptance_window_comes_from_settings(client: TestClient, clock: FrozenClock) -> None:
-    client.app.state.hub.settings.accept_within_hours = 2  # type: ignore[attr-defined]
+def test_acceptance_window_comes_from_settings(client: TestClient, clock: FrozenClock,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client.app.state.hub.settings,  # type: ignore[attr-defined]
+                        "accept_within_hours", 2)
     r = routed(client)
     assert r.dispatch()["accept_by"] == "2026-11-25T04:00:00Z"
 

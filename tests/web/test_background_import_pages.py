@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.orders.helpers import world
+from tests.orders.helpers import World, world
 from tests.web.conftest import Visitor, text_of
 from tests.web.test_order_pages import _commit, _upload
 
@@ -34,16 +35,24 @@ def _progress_url(response: httpx.Response) -> str:
     return str(response.url.path)
 
 
-def test_a_big_order_file_lands_in_the_background(
-        app: FastAPI, api: TestClient, console_for: Callable[[str], Visitor],
-        settings: Settings, db: Database, clock: FrozenClock) -> None:
-    app.state.hub.settings.sheet_background_rows = 20
+def _committed_big_file(app: FastAPI, api: TestClient, console_for: Callable[[str], Visitor],
+                        monkeypatch: pytest.MonkeyPatch) -> tuple[World, Visitor, str,
+                                                                  httpx.Response]:
+    """A merchant's 30-row order file, committed where 20 rows go to the background."""
+    monkeypatch.setattr(app.state.hub.settings, "sheet_background_rows", 20)
     w = world(api, suppliers=1)
     console = console_for(w.merchant.login)
     base = f"/shops/{w.shop_id}/order-upload"
     preview = _upload(console, base, order_file(30))
     assert "新订单 30 个" in text_of(preview)
-    waiting = _commit(console, f"{base}/commit", preview)
+    return w, console, base, _commit(console, f"{base}/commit", preview)
+
+
+def test_a_big_order_file_lands_in_the_background(
+        app: FastAPI, api: TestClient, console_for: Callable[[str], Visitor],
+        settings: Settings, db: Database, clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    w, console, base, waiting = _committed_big_file(app, api, console_for, monkeypatch)
     url = _progress_url(waiting)
     assert re.fullmatch(rf"{base}/imports/\d+", url)
     assert 'data-testid="import-progress" data-status="queued"' in waiting.text
@@ -70,14 +79,11 @@ def test_a_small_file_still_lands_at_once(app: FastAPI, api: TestClient,
 
 def test_a_refused_file_says_why_and_another_shop_sees_nothing(
         app: FastAPI, api: TestClient, console_for: Callable[[str], Visitor],
-        settings: Settings, db: Database, clock: FrozenClock) -> None:
-    app.state.hub.settings.sheet_background_rows = 20
-    w = world(api, suppliers=1)
-    console = console_for(w.merchant.login)
-    base = f"/shops/{w.shop_id}/order-upload"
-    url = _progress_url(_commit(console, f"{base}/commit", _upload(console, base,
-                                                                   order_file(30))))
-    app.state.hub.settings.sheet_max_rows = 10  # by the time the worker reads it
+        settings: Settings, db: Database, clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    w, console, _, committed = _committed_big_file(app, api, console_for, monkeypatch)
+    url = _progress_url(committed)
+    monkeypatch.setattr(app.state.hub.settings, "sheet_max_rows", 10)  # when the worker reads
     Worker(settings=app.state.hub.settings, db=db, clock=clock, name="c").run_due_jobs()
     failed = console.client.get(url)
     assert 'data-testid="upload-code">SHEET_TOO_LARGE<' in failed.text

@@ -36,6 +36,11 @@ def limits(settings: Settings) -> tuple[int, int]:
     return settings.max_body_bytes, upload
 
 
+def is_upload(headers: Headers) -> bool:
+    """A multipart body: a file upload, which gets the larger limits."""
+    return headers.get("content-type", "").lower().startswith("multipart/")
+
+
 class BodyLimit:
     def __init__(self, app: ASGIApp, *, body_bytes: int, upload_bytes: int) -> None:
         self.app = app
@@ -47,8 +52,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        multipart = headers.get("content-type", "").lower().startswith("multipart/")
-        limit = self.upload_bytes if multipart else self.body_bytes
+        limit = self.upload_bytes if is_upload(headers) else self.body_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
@@ -97,7 +101,6 @@ class TimeBudget:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        multipart = Headers(scope=scope).get("content-type", "").lower().startswith(
-            "multipart/")
-        with budget.within(self.upload_seconds if multipart else self.seconds):
+        upload = is_upload(Headers(scope=scope))
+        with budget.within(self.upload_seconds if upload else self.seconds):
             await self.app(scope, receive, send)
