@@ -39,12 +39,12 @@ def land(call: Call, importer: Importer[Any, Out], owner: Callable[[Ctx], object
         return importer.apply(ctx, owner(ctx), rows, dry_run, None)
 
 
-def queue(call: Call, kind: str, owner: Callable[[Ctx], imports.Owner], file: UploadFile,
-          *, dry_run: bool, path: str) -> Response:
+def queue(call: Call, importer: Importer[Any, Any], owner: Callable[[Ctx], imports.Owner],
+          file: UploadFile, *, dry_run: bool, path: str) -> Response:
     """202 with the queued import; `path` is the owner's imports collection."""
     content = read_limited(file.file, call.hub.settings.upload_max_bytes)
     with call.ctx() as ctx:
-        row = imports.start(ctx, kind, owner(ctx), content, file.filename, dry_run=dry_run)
+        row = imports.start(ctx, importer, owner(ctx), content, file.filename, dry_run=dry_run)
         out = imports.view(row)
     return Response(out.model_dump_json(), status_code=202, media_type="application/json",
                     headers={"Location": f"{path}/{out.import_id}"})

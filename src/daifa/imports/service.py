@@ -36,14 +36,15 @@ KEEP = timedelta(days=7)  # how long a finished import's report stays
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
 IMPORTERS: dict[str, Importer[Any, Any]] = {
-    "orders": orders.ORDERS, "products": products.PRODUCTS, "shipments": shipments.SHIPMENTS}
+    importer.name: importer for importer in (orders.ORDERS, products.PRODUCTS,
+                                             shipments.SHIPMENTS)}
 Owner = Shop | Supplier
 
 
-def start(ctx: Ctx, kind: str, owner: Owner, content: bytes, filename: str | None, *,
-          dry_run: bool = False) -> SheetImport:
+def start(ctx: Ctx, importer: Importer[Any, Any], owner: Owner, content: bytes,
+          filename: str | None, *, dry_run: bool = False) -> SheetImport:
     """Queue the file for the worker (in the caller's unit of work)."""
-    row = SheetImport(kind=kind, owner_scope=_scope(owner), owner_pk=owner.id,
+    row = SheetImport(kind=importer.name, owner_scope=_scope(owner), owner_pk=owner.id,
                       filename=(filename or "")[:200], content=content, dry_run=dry_run,
                       status=ImportStatus.QUEUED, rows_done=0, created_at=ctx.now())
     ctx.session.add(row)

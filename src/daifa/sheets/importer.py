@@ -51,11 +51,6 @@ def limits_of(settings: Settings) -> Limits:
                   deadline=time.monotonic() + seconds, seconds=seconds)
 
 
-class HasSettings(Protocol):
-    @property
-    def settings(self) -> Settings: ...
-
-
 class RowErrorOut(BaseModel):
     """A row error in an API response: the English reason, and the code with its values."""
 
@@ -110,12 +105,6 @@ class Importer(Generic[C, Out]):
         if time.monotonic() > limits.deadline:
             raise SheetTooSlow(seconds=limits.seconds)
         return checked
-
-    def run(self, ctx: HasSettings, target: object, data: bytes, filename: str | None = None,
-            *, dry_run: bool = False, progress: Progress | None = None) -> Out:
-        """Read, check and land in one go (for callers already inside their unit of work)."""
-        return self.apply(ctx, target, self.rows(data, filename, ctx.settings), dry_run,
-                          progress)
 
     def error(self, number: int, column: str | None, code: str, /, **params: Any) -> RowError:
         return row_error(number, column, code, self.messages, **params)

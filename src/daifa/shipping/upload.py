@@ -91,13 +91,6 @@ class _Refused(Exception):
         return row_error(row, self.column, self.code, MESSAGES, **self.params)
 
 
-def upload(ctx: Ctx, supplier: Supplier, data: bytes, filename: str | None = None, *,
-           dry_run: bool = False, progress: Progress | None = None) -> Outcome:
-    """Read and check the file (422 for the file as a whole) and ship its good rows."""
-    with collector_paused():
-        return SHIPMENTS.run(ctx, supplier, data, filename, dry_run=dry_run, progress=progress)
-
-
 def ship_rows(ctx: Ctx, supplier: Supplier, rows: Sequence[ShipmentRow], *,
               dry_run: bool = False, progress: Progress | None = None) -> Outcome:
     """Check parsed rows against the database and ship the good ones (`progress(n)` is

@@ -125,7 +125,6 @@ class SheetPage:
     page: str
     owner: Callable[[Ctx, str], Any]
     owner_name: str
-    kind: str  # the importer's name for a background import: orders, products, shipments
     form: str = "upload"
     download: str | None = None  # the template's file name, when the console offers it
     extra: Extra = field(default=_nothing)
@@ -174,7 +173,8 @@ def mount(router: APIRouter, sheet: SheetPage) -> None:
             owner = sheet.owner(ctx, owner_id)
             result = None
             if checked is not None and _big(current, checked[1]):
-                started = imports.start(ctx, sheet.kind, owner, checked[0], filename[:200])
+                started = imports.start(ctx, sheet.importer, owner, checked[0],
+                                        filename[:200])
                 return current.redirect(_progress_url(sheet, owner_id, started.id))
             if checked is not None:
                 with current.attempt(ctx, form=sheet.form):

@@ -82,7 +82,7 @@ def import_products(supplier_id: str, file: UploadFile = File(...), dry_run: boo
         return suppliers.owned(ctx, supplier_id)
 
     if background:
-        return queue(call, "products", owner, file, dry_run=dry_run,
+        return queue(call, importer.PRODUCTS, owner, file, dry_run=dry_run,
                      path=f"/api/v1/suppliers/{supplier_id}/imports")
     return land(call, importer.PRODUCTS, owner, file, dry_run=dry_run)
 

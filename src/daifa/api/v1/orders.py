@@ -95,7 +95,7 @@ def import_orders(shop_id: str, file: UploadFile = File(...), dry_run: bool = Fa
         return shops.owned(ctx, shop_id)
 
     if background:
-        return queue(call, "orders", owner, file, dry_run=dry_run,
+        return queue(call, files.ORDERS, owner, file, dry_run=dry_run,
                      path=f"/api/v1/shops/{shop_id}/imports")
     return json(land(call, files.ORDERS, owner, file, dry_run=dry_run))
 

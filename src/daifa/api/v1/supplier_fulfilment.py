@@ -66,7 +66,7 @@ def upload_shipments(supplier_id: str, file: UploadFile = File(...), dry_run: bo
         return suppliers.owned(ctx, supplier_id)
 
     if background:
-        return queue(call, "shipments", owner, file, dry_run=dry_run,
+        return queue(call, upload.SHIPMENTS, owner, file, dry_run=dry_run,
                      path=f"/api/v1/suppliers/{supplier_id}/imports")
     outcome = land(call, upload.SHIPMENTS, owner, file, dry_run=dry_run)
     summary = UploadSummary(rows=len(outcome.rows), shipped=outcome.count("shipped"),

@@ -24,6 +24,5 @@ def _routing(ctx: Ctx, shop: Any, current: Page) -> dict[str, Any]:
 
 
 sheets.mount(router, sheets.SheetPage(
-    kind="orders",
     importer=files.ORDERS, path="/shops/{owner_id}/order-upload", page="orders/upload.html",
     owner=shops.owned, owner_name="shop", download="orders-template", extra=_routing))

@@ -25,7 +25,6 @@ def _shipping(ctx: Ctx, supplier: Any, current: Page) -> dict[str, Any]:
 
 
 sheets.mount(router, sheets.SheetPage(
-    kind="shipments",
     importer=upload.SHIPMENTS, path="/suppliers/{owner_id}/shipments/upload",
     page="shipping/upload.html", owner=suppliers.owned, owner_name="supplier",
     download="shipments-template", extra=_shipping))

@@ -182,6 +182,5 @@ def edit_sku(supplier_id: str, spu_code: str, sku_code: str, price: Text = "",
 # --- import ----------------------------------------------------------------------------
 
 sheets.mount(router, sheets.SheetPage(
-    kind="products",
     importer=importer.PRODUCTS, path="/suppliers/{owner_id}/product-import",
     page="supply/import.html", owner=suppliers.owned, owner_name="supplier", form="import"))
