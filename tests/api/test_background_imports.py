@@ -131,3 +131,34 @@ def test_finished_imports_are_forgotten_after_a_week(
     assert worker.run_sweeps()["imports.purge"] == 0
     clock.advance(timedelta(days=1, minutes=1))
     assert worker.run_sweeps()["imports.purge"] == 1
+
+
+def test_a_job_run_again_after_its_import_ended_changes_nothing(
+        client: TestClient, settings: Settings, db: Database, clock: FrozenClock) -> None:
+    """A job delivered twice (a lease that lapsed, a worker that died after finishing) finds
+    its import ended and its file gone: nothing is landed or reported twice."""
+    w = world(client, suppliers=1)
+    started = ok(client.post(w.url("/orders:import"), params={"background": "true"},
+                             headers=w.headers,
+                             files={"file": ("orders.csv", order_file(5), "text/csv")}), 202)
+    run_worker(settings, db, clock)
+    first = ok(client.get(w.url(f"/imports/{started['import_id']}"), headers=w.headers))
+    with db.unit_of_work() as session:
+        session.add(Job(kind=imports.RUN_JOB, payload={"import": int(started["import_id"])},
+                        status="queued", run_at=clock.now(), created_at=clock.now()))
+    run_worker(settings, db, clock)
+    assert ok(client.get(w.url(f"/imports/{started['import_id']}"),
+                         headers=w.headers)) == first
+    with db.unit_of_work(write=False) as session:
+        assert [job.status for job in session.scalars(select(Job))] == ["done", "done"]
+
+
+def test_another_tenant_cannot_queue_a_file_for_a_shop(client: TestClient) -> None:
+    w = world(client, suppliers=1)
+    stranger = factories.person(client)
+    refused = client.post(w.url("/orders:import"), params={"background": "true"},
+                          headers=stranger.headers,
+                          files={"file": ("orders.csv", order_file(2), "text/csv")})
+    assert refused.status_code == 404
+    with client.app.state.hub.db.unit_of_work(write=False) as session:  # type: ignore[attr-defined]
+        assert session.scalars(select(SheetImport)).all() == []
