@@ -9,10 +9,13 @@ request (the worker, the CLI) has no deadline.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from psycopg.errors import QueryCanceled
 
 from daifa.errors import DaifaError
 
@@ -69,5 +72,5 @@ def sqlite_progress() -> int:
 def interrupted(error: BaseException) -> bool:
     """Whether a driver error is a statement cut short for time (SQLite's interrupt, or
     PostgreSQL's statement_timeout)."""
-    return (type(error).__name__ == "QueryCanceled"
-            or (type(error).__name__ == "OperationalError" and str(error) == "interrupted"))
+    return (isinstance(error, QueryCanceled)
+            or (isinstance(error, sqlite3.OperationalError) and str(error) == "interrupted"))
