@@ -98,9 +98,11 @@ def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def settings(database_url: str, var_dir: Path) -> Settings:
+    # The rate limit refills on the hub's clock, which stands still in tests: off here, on in
+    # the tests of the limit itself (tests/api/test_rate_limits.py).
     return Settings(database_url=database_url, secret_key="test-secret-key",
                     base_url="http://testserver", var_dir=var_dir,
-                    password_profile="cheapest")
+                    password_profile="cheapest", rate_limit_per_second=0)
 
 
 # Building the app (routes, OpenAPI, console catalogs) costs far more than most tests, so one

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from daifa import __version__
 from daifa.api import app as api
-from daifa.api import limits, problems
+from daifa.api import limits, metrics, problems
 from daifa.config import Settings, load_settings
 from daifa.db.engine import make_engine
 from daifa.db.uow import Database
@@ -111,6 +111,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.add_middleware(problems.CatchAll)  # outside the body limit
     # outermost: every answer carries the headers, a caught 500 too
     app.add_middleware(ResponseHeaders, headers=response_headers(settings))
+    metrics.install(app)  # GET /metrics; its middleware outside all others, to time them too
     return app
 
 

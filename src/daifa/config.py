@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/daifa.db"
@@ -92,6 +92,36 @@ class Settings(BaseSettings):
     # Orders: how far back a payment time may lie, and how far ahead of the clock (skew).
     paid_at_max_age_days: int = Field(default=90, ge=1)
     paid_at_max_skew_minutes: int = Field(default=10, ge=0)
+
+    # Per-tenant rate limit of the API (a token bucket per shop or supplier API key, per account
+    # for session tokens): tokens added per second (0 turns the limit off), the bucket's size,
+    # and what a request takes from it: 1 for a read (GET, HEAD), write_cost for anything else.
+    rate_limit_per_second: float = Field(default=50.0, ge=0)
+    rate_limit_burst: int = Field(default=100, ge=1)
+    rate_limit_write_cost: int = Field(default=2, ge=1)
+    # Where the buckets live: `memory` (this process only: right for SQLite, which is served
+    # by one process), `redis` (DAIFA_REDIS_URL; recommended with PostgreSQL), `database` (one
+    # UPSERT per request; PostgreSQL without Redis). `auto`: memory on SQLite, else redis when
+    # DAIFA_REDIS_URL is set, else database.
+    rate_limit_store: Literal["auto", "memory", "database", "redis"] = "auto"
+    redis_url: str = ""
+    redis_prefix: str = "daifa:"  # keys are <prefix>rl:<tenant>
+    # GET /metrics: empty answers loopback clients only; set, it wants this Bearer token.
+    metrics_token: str = ""
+
+    @model_validator(mode="after")
+    def _write_fits_bucket(self) -> Settings:
+        if self.rate_limit_write_cost > self.rate_limit_burst:
+            raise ValueError("rate_limit_write_cost must not exceed rate_limit_burst: "
+                             "no write could ever pass")
+        return self
+
+    def resolved_rate_limit_store(self) -> Literal["memory", "database", "redis"]:
+        if self.rate_limit_store != "auto":
+            return self.rate_limit_store
+        if self.database_url.startswith("sqlite"):
+            return "memory"
+        return "redis" if self.redis_url else "database"
 
     def resolved_secret_key(self) -> str:
         """The configured secret, else one generated into var/ on first run and reused after."""

@@ -11,6 +11,7 @@ from daifa.identity import models as identity_models
 from daifa.imports import models as import_models
 from daifa.jobs import models as job_models
 from daifa.orders import models as order_models
+from daifa.ratelimit import models as rate_limit_models
 from daifa.routing import models as routing_models
 from daifa.shipping import models as shipping_models
 from daifa.shops import models as shop_models
@@ -20,6 +21,6 @@ from daifa.webhooks import models as webhook_models
 
 MODULES = (after_sale_models, audit_models, binding_models, catalog_models, dispatch_models,
            identity_models, idempotency_models, import_models, job_models, order_models,
-           routing_models, shipping_models, shop_models, supplier_models, tracking_models,
-           webhook_models)
+           rate_limit_models, routing_models, shipping_models, shop_models, supplier_models,
+           tracking_models, webhook_models)
 metadata = Base.metadata

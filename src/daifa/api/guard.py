@@ -3,7 +3,8 @@
 1. Path and query parameters hold no NUL character or unpaired surrogate.
 2. An operation that wants a bearer token has one that is ours: a missing, unknown, expired or
    revoked token is 401 before a byte of the body is read. The actor found is handed to the
-   unit of work (`deps.Call`), which does not look it up again.
+   unit of work (`deps.Call`), which does not look it up again. Its tenant's rate limit is
+   checked next (`api.rates`: 429 past it), still before the body.
 3. A JSON body is parsed once (FastAPI reuses the parse) and walked: integers within 64 bits,
    text without NUL or unpaired surrogates, at most `inputs.MAX_DEPTH` levels; each is 422 with
    its code instead of a database error later.
@@ -23,6 +24,7 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
+from daifa.api import rates
 from daifa.api.deps import bearer, hub
 from daifa.errors import InvalidText, NestedTooDeeply, NumberOutOfRange, Unauthenticated
 from daifa.kit import inputs
@@ -45,7 +47,8 @@ async def authenticate(request: Request) -> None:
     token = bearer_token(request)
     if token is None:
         raise Unauthenticated()
-    request.state.actor = await run_in_threadpool(hub(request).actor_for, token)
+    request.state.actor = actor = await run_in_threadpool(hub(request).actor_for, token)
+    await rates.check(request, actor)
 
 
 def _is_json(request: Request) -> bool:

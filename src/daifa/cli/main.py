@@ -77,9 +77,23 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         console.print(f"[yellow]SQLite is served by one process, not {workers}[/yellow]: set "
                       "DAIFA_DATABASE_URL to PostgreSQL to run several.")
         workers = 1
+    if workers > 1:
+        _several_processes(settings)
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
     uvicorn.run("daifa.app:build", host=host, port=port, workers=workers, reload=reload,
                 factory=True, log_level="info", log_config=logs.config(settings.log_format))
+
+
+def _several_processes(settings: Settings) -> None:
+    """What a server of several processes needs before they start: rate-limit buckets they
+    share, and metrics added up across them (api.metrics)."""
+    from daifa.api import metrics
+
+    if settings.rate_limit_per_second > 0 and settings.resolved_rate_limit_store() == "memory":
+        console.print("[red]DAIFA_RATE_LIMIT_STORE=memory keeps each process's own buckets[/red]"
+                      ": with several workers use redis (DAIFA_REDIS_URL) or database.")
+        raise typer.Exit(2)
+    metrics.prepare_multiprocess(settings.var_dir)
 
 
 @app.command()

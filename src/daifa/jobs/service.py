@@ -7,16 +7,18 @@ rowcount, so two workers never run the same job on SQLite or PostgreSQL alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
 from daifa.jobs.models import Job
 from daifa.jobs.states import JOB_TRANSITIONS, JobStatus, backoff_seconds
+from daifa.kit.clock import as_utc
 
 LEASE = timedelta(minutes=5)
 
@@ -81,3 +83,24 @@ def _shift(job: Job, worker: str | None, action: str, **values: Any) -> bool:
     lease = [Job.locked_by == worker] if worker is not None else []
     return audit.shift(session, JOB_TRANSITIONS, Job, job.id, job.status, action, where=lease,
                        **values)
+
+
+@dataclass(frozen=True)
+class QueueStat:
+    kind: str
+    queued: int  # waiting, due or scheduled for later
+    due: int  # of those, the ones whose time has come
+    oldest_due_seconds: float  # how long the oldest due one has waited (0: none is due)
+
+
+def queue_stats(session: Session, now: datetime) -> list[QueueStat]:
+    """The queue by kind, in one query over the queued rows (the due index leads with
+    status), for the metrics."""
+    due = func.sum(case((Job.run_at <= now, 1), else_=0))
+    rows = session.execute(
+        select(Job.kind, func.count(), due, func.min(Job.run_at))
+        .where(Job.status == JobStatus.QUEUED).group_by(Job.kind).order_by(Job.kind)
+    ).all()
+    return [QueueStat(kind, queued, int(due_count or 0),
+                      max(0.0, (now - as_utc(oldest)).total_seconds()) if due_count else 0.0)
+            for kind, queued, due_count, oldest in rows]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
 
 from daifa.audit import service as audit
 from daifa.context import Ctx
@@ -57,6 +59,25 @@ def redeliver(ctx: Ctx, owner: Owner, delivery_id: str) -> DeliveryOut:
                  data={"delivery_id": str(row.public_id), "event_type": event.type})
     ctx.session.refresh(row)
     return _out(row, event, target, _attempts(ctx, [row.id]).get(row.id, []))
+
+
+@dataclass(frozen=True)
+class Trouble:
+    failed: int  # gave up after the retry schedule (a redelivery takes one back)
+    retrying: int  # still pending after at least one failed attempt
+
+
+def trouble(session: Session) -> Trouble:
+    """Deliveries in trouble, across every endpoint, for the metrics: one query over the
+    pending and failed rows only (the status index), never the succeeded many."""
+    pending = DeliveryStatus.PENDING
+    failed, retrying = session.execute(
+        select(func.sum(case((WebhookDelivery.status == DeliveryStatus.FAILED, 1), else_=0)),
+               func.sum(case((and_(WebhookDelivery.status == pending,
+                                   WebhookDelivery.failures > 0), 1), else_=0)))
+        .where(WebhookDelivery.status.in_([DeliveryStatus.FAILED, pending]))
+    ).one()
+    return Trouble(failed=int(failed or 0), retrying=int(retrying or 0))
 
 
 def _refused(current: DeliveryStatus) -> InvalidTransition:

@@ -69,7 +69,9 @@ class WebhookDelivery(Base):
     """An event on its way to one endpoint: the outbox row the worker works through."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (Index("ix_webhook_deliveries_endpoint", "endpoint_pk", "id"),)
+    # by status: the metrics count failed and retrying deliveries, a few among many
+    __table_args__ = (Index("ix_webhook_deliveries_endpoint", "endpoint_pk", "id"),
+                      Index("ix_webhook_deliveries_status", "status"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     public_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
