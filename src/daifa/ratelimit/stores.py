@@ -16,10 +16,10 @@ processes sharing a store are expected to keep their clocks in step (NTP).
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import redis
-from sqlalchemy import ColumnElement, Executable, case
+from sqlalchemy import BindParameter, ColumnElement, Double, Executable, Table, bindparam, case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -82,33 +82,43 @@ class DatabaseStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._insert = (postgresql.insert if db.engine.dialect.name == "postgresql"
-                        else sqlite.insert)
+        # built once: making the expression and its cache key anew cost more than the UPSERT
+        self._statement = upsert(db.engine.dialect.name)
 
     def take(self, key: str, now: float, policy: Policy, cost: int) -> Decision:
+        params = {"key": key, "now": now, "rate": policy.rate, "burst": float(policy.burst),
+                  "cost": float(cost)}
         try:
             with self.db.unit_of_work(write=True) as session:
-                row = session.execute(self._upsert(key, now, policy, cost)).one()
+                row = session.execute(self._statement, params).one()
         except SQLAlchemyError as exc:
             raise StoreUnavailable(f"rate-limit buckets in the database: {exc}") from exc
         if row.allowed:
             return Decision(allowed=True)
         return Decision(False, wait=(cost - row.tokens) / policy.rate)
 
-    def _upsert(self, key: str, now: float, policy: Policy, cost: int) -> Executable:
-        """rules.take in SQL: the SET expressions all read the row as it was."""
-        tokens, stamp = RateLimitBucket.tokens, RateLimitBucket.stamp
-        refilled = tokens + case((stamp < now, now - stamp), else_=0.0) * policy.rate
-        available = case((refilled < policy.burst, refilled), else_=float(policy.burst))
-        passes: ColumnElement[bool] = available + EPSILON >= cost
-        statement = self._insert(RateLimitBucket).values(
-            key=key, tokens=float(policy.burst - cost), stamp=now, allowed=True)
-        statement = statement.on_conflict_do_update(
-            index_elements=[RateLimitBucket.key],
-            set_={"tokens": case((passes, available - cost), else_=available),
-                  "stamp": case((stamp < now, now), else_=stamp),
-                  "allowed": passes})
-        return statement.returning(tokens, RateLimitBucket.allowed)
+
+def _number(name: str) -> BindParameter[float]:
+    return bindparam(name, type_=Double())
+
+
+def upsert(dialect: str) -> Executable:
+    """rules.take in SQL, one statement: the SET expressions all read the row as it was."""
+    table = cast(Table, RateLimitBucket.__table__)
+    tokens, stamp = table.c.tokens, table.c.stamp
+    now, rate, burst, cost = (_number(name) for name in ("now", "rate", "burst", "cost"))
+    refilled = tokens + case((stamp < now, now - stamp), else_=0.0) * rate
+    available = case((refilled < burst, refilled), else_=burst)
+    passes: ColumnElement[bool] = available + EPSILON >= cost
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(key=bindparam("key"), tokens=burst - cost, stamp=now,
+                                     allowed=True)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"tokens": case((passes, available - cost), else_=available),
+              "stamp": case((stamp < now, now), else_=stamp),
+              "allowed": passes})
+    return statement.returning(tokens, table.c.allowed)
 
 
 # KEYS[1] the bucket; ARGV rate, burst, cost, now. Returns {allowed, tokens left (text: Redis
