@@ -55,7 +55,8 @@ def install(app: FastAPI) -> None:
     """The limiter the settings ask for on app.state (None: the limit is off)."""
     built: Hub = app.state.hub
     store = stores.open_store(built.settings, built.db)
-    app.state.rate_limiter = store and Limiter(store, stores.policy(built.settings))
+    app.state.rate_limiter = (None if store is None
+                              else Limiter(store, stores.policy(built.settings)))
 
 
 def tenant(actor: Actor) -> str | None:
