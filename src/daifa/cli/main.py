@@ -67,6 +67,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     import uvicorn
 
     from daifa.api import logs
+    from daifa.app import SERVER_OPTIONS
 
     if with_worker:
         os.environ["DAIFA_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
@@ -79,7 +80,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         workers = 1
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
     uvicorn.run("daifa.app:build", host=host, port=port, workers=workers, reload=reload,
-                factory=True, log_level="info", log_config=logs.config(settings.log_format))
+                factory=True, log_level="info", log_config=logs.config(settings.log_format),
+                **SERVER_OPTIONS)
 
 
 @app.command()
