@@ -67,11 +67,20 @@ class Database:
         if not session.in_transaction() or session.in_nested_transaction():
             return
         session.commit()
+        session.info[CHECKPOINTED] = True
         if self._write_turn is not None:
             self._write_turn.pass_on()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+CHECKPOINTED = "daifa.checkpointed"
+
+
+def checkpointed(session: Session) -> bool:
+    """Whether a checkpoint committed part of this session's work already."""
+    return bool(session.info.get(CHECKPOINTED))
 
 
 class Turn:
