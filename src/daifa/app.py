@@ -31,6 +31,7 @@ from daifa.db.engine import make_engine
 from daifa.db.uow import Database
 from daifa.hub import Hub
 from daifa.identity import passwords
+from daifa.kit import runtime
 from daifa.kit.clock import Clock, SystemClock
 from daifa.web import app as console
 from daifa.worker import Worker
@@ -162,4 +163,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
 
 def build() -> FastAPI:
-    return create_app(load_settings())
+    """The app of a `daifa serve` process (the process lives as long as it does)."""
+    app = create_app(load_settings())
+    runtime.settle()
+    return app

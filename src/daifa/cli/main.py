@@ -12,6 +12,7 @@ from daifa.cli.shipments import shipments_app
 from daifa.config import Settings, load_settings
 from daifa.db.engine import make_engine
 from daifa.db.uow import Database
+from daifa.kit import runtime
 
 app = typer.Typer(help="daifa: a dropship supply-chain hub.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -93,6 +94,7 @@ def worker(once: bool = typer.Option(False, help="Run one round and exit.")) -> 
     settings = load_settings()
     logs.configure(settings.log_format)
     db = Database(make_engine(settings.database_url))
+    runtime.settle()
     try:
         Worker(settings=settings, db=db).run_forever(once=once)
     except KeyboardInterrupt:
