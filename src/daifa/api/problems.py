@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from daifa import paths
@@ -182,6 +183,9 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, watched)
+        except ClientDisconnect:  # the client went away mid-body: nobody to answer, no bug
+            log.info("client left before sending the whole body: %s %s",
+                     scope.get("method"), scope.get("path"))
         except Exception:
             if started:
                 raise
