@@ -33,8 +33,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,13 +44,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 from ingest import postgres_database  # noqa: E402
 from support.load_seed import seed  # noqa: E402
+from support.servers import free_port, stop, wait_until_up  # noqa: E402
 
 HERE = Path(__file__).parent
 BIN = Path(sys.executable).parent
@@ -81,22 +79,6 @@ class Server:
         return 1 + len(psutil.Process(self.process.pid).children(recursive=True))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(base: str, process: subprocess.Popen[bytes], seconds: float = 90) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(base + "/openapi.json", timeout=2).status_code == 200:
-                return True
-        time.sleep(0.2)
-    return False
-
-
 @contextlib.contextmanager
 def serve(url: str, var_dir: Path, workers: int) -> Iterator[Server]:
     """`daifa serve` (the real CLI) on a free port; exits 2 with its log if it does not start."""
@@ -119,18 +101,6 @@ def serve(url: str, var_dir: Path, workers: int) -> Iterator[Server]:
         yield server
     finally:
         stop(process)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the server's own process group (it and its workers), SIGKILL if it lingers."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 def baseline(base: str) -> str:
