@@ -29,6 +29,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,20 +71,27 @@ def server_options() -> tuple[dict[str, Any], str]:
     return options, f"daifa.app.SERVER_OPTIONS for both: {options}"
 
 
+@dataclass
+class Running:
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
 @contextlib.contextmanager
-def started(command: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+def started(command: list[str], env: dict[str, str], log: Path) -> Iterator[Running]:
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen([*command[:1], *[a.replace("{port}", str(port))
                                                     for a in command[1:]]],
                                    env=env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    running = Running(f"http://127.0.0.1:{port}", process, log)
     try:
-        if not wait_until_up(base, process):
+        if not wait_until_up(running.base, process):
             print(f"{command[0]} did not start:\n{log.read_text(errors='replace')[-3000:]}")
             raise SystemExit(2)
-        yield base
+        yield running
     finally:
         stop(process)
 
@@ -110,11 +118,23 @@ def targets(bare: str, daifa: str) -> dict[str, str]:
     return found
 
 
-def measure(urls: dict[str, str], rounds: int, seconds: int) -> dict[str, list[dict[str, Any]]]:
+def measure(urls: dict[str, str], rounds: int, seconds: int,
+            servers: list[Running]) -> dict[str, list[dict[str, Any]]]:
+    """wrk on each target in turn, round after round; stops early (keeping what it has) if a
+    server goes away, and says which."""
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
     for number in range(rounds):
         for name, url in urls.items():
-            runs[name].append(wrk.run(url, threads=2, connections=16, seconds=seconds))
+            try:
+                runs[name].append(wrk.run(url, threads=2, connections=16, seconds=seconds))
+            except SystemExit as failed:
+                print(f"  {name}: {str(failed).strip()}")
+                for server in servers:
+                    if server.process.poll() is not None:
+                        print(f"  the server at {server.base} exited "
+                              f"({server.process.returncode}); its log ends:\n"
+                              f"{server.log.read_text(errors='replace')[-1500:]}")
+                return runs
         print(f"  round {number + 1} of {rounds} done (load average "
               f"{os.getloadavg()[0]:.1f})", flush=True)
     return runs
@@ -124,6 +144,8 @@ def report(runs: dict[str, list[dict[str, Any]]]) -> None:
     print(f"  {'target':<28} {'best req/s':>11} {'median':>9} {'p99 ms (median)':>16}  other")
     rates: dict[str, tuple[float, float]] = {}
     for name, results in runs.items():
+        if not results:
+            continue
         best = max(r["rps"] for r in results)
         median = statistics.median(r["rps"] for r in results)
         p99 = statistics.median(r["p99_ms"] for r in results)
@@ -131,6 +153,8 @@ def report(runs: dict[str, list[dict[str, Any]]]) -> None:
         note = f"{odd:,} non-2xx answers" if odd and "404" not in name else ""
         print(f"  {name:<28} {best:>11,.0f} {median:>9,.0f} {p99:>16.1f}  {note}")
         rates[name] = (best, median)
+    if "bare app GET /ping" not in rates or "daifa 404 GET /api/v1/nope" not in rates:
+        return
     bare, nope = rates["bare app GET /ping"], rates["daifa 404 GET /api/v1/nope"]
     for label, index in (("best", 0), ("median", 1)):
         share = nope[index] / bare[index]
@@ -156,12 +180,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         env = prepare(tmp)
-        (tmp / "bare.py").write_text(BARE)
-        bare_command = [sys.executable, str(tmp / "bare.py"), "{port}", json.dumps(options)]
+        (tmp / "floor_app.py").write_text(BARE)
+        bare_command = [sys.executable, str(tmp / "floor_app.py"), "{port}", json.dumps(options)]
         daifa_command = [str(BIN / "daifa"), "serve", "--host", "127.0.0.1", "--port", "{port}"]
         with started(bare_command, env, tmp / "bare.log") as bare, \
                 started(daifa_command, env, tmp / "daifa.log") as daifa:
-            runs = measure(targets(bare, daifa), args.rounds, args.seconds)
+            urls = targets(bare.base, daifa.base)
+            runs = measure(urls, args.rounds, args.seconds, [bare, daifa])
     report(runs)
     print(f"  load average after: {os.getloadavg()[0]:.1f}")
 
