@@ -10,8 +10,10 @@ written to a temporary file) under `uvicorn.run` with the same server options: t
 and http), else uvicorn's defaults (it says which); both log at info with access lines, as
 `daifa serve` does. Then `wrk -t2 -c16 -d10s --latency`, alternating targets round by round:
 the bare route, a trivial 404 under /api/v1 (GET /api/v1/nope), GET /openapi.json, and
-GET /healthz when it answers 200. Prints requests/s (best and median of the rounds) and p99 of
-each, the load average, and the 404's rate as a share of the bare app's. Target: ≥ 0.60.
+GET /healthz when it answers 200, each round against freshly started servers (so a server
+stopped by something else on the machine costs one round, and the log says so). Prints
+requests/s (best and median of the rounds) and p99 of each, the load average, and the 404's
+rate as a share of the bare app's. Target: ≥ 0.60.
 
     .venv/bin/python bench/http_overhead.py [--rounds 3] [--seconds 10]
 """
@@ -118,24 +120,35 @@ def targets(bare: str, daifa: str) -> dict[str, str]:
     return found
 
 
-def measure(urls: dict[str, str], rounds: int, seconds: int,
-            servers: list[Running]) -> dict[str, list[dict[str, Any]]]:
-    """wrk on each target in turn, round after round; stops early (keeping what it has) if a
-    server goes away, and says which."""
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
-    for number in range(rounds):
-        for name, url in urls.items():
-            try:
-                runs[name].append(wrk.run(url, threads=2, connections=16, seconds=seconds))
-            except SystemExit as failed:
-                print(f"  {name}: {str(failed).strip()}")
-                for server in servers:
-                    if server.process.poll() is not None:
-                        print(f"  the server at {server.base} exited "
-                              f"({server.process.returncode}); its log ends:\n"
-                              f"{server.log.read_text(errors='replace')[-1500:]}")
-                return runs
-        print(f"  round {number + 1} of {rounds} done (load average "
+def one_round(urls: dict[str, str], seconds: int, servers: list[Running],
+              runs: dict[str, list[dict[str, Any]]]) -> None:
+    """wrk on each target in turn; if a server went away (something else on the machine may
+    stop it), say which and leave the rest of the round out."""
+    for name, url in urls.items():
+        try:
+            runs.setdefault(name, []).append(
+                wrk.run(url, threads=2, connections=16, seconds=seconds))
+        except SystemExit as failed:
+            print(f"  {name}: {str(failed).strip()}")
+            for server in servers:
+                if server.process.poll() is not None:
+                    print(f"  the server at {server.base} exited ({server.process.returncode})"
+                          f"; its log ends:\n{server.log.read_text(errors='replace')[-600:]}")
+            return
+
+
+def measure(tmp: Path, env: dict[str, str], options: dict[str, Any],
+            args: argparse.Namespace) -> dict[str, list[dict[str, Any]]]:
+    """Rounds of wrk runs, each round against freshly started servers."""
+    (tmp / "floor_app.py").write_text(BARE)
+    bare_command = [sys.executable, str(tmp / "floor_app.py"), "{port}", json.dumps(options)]
+    daifa_command = [str(BIN / "daifa"), "serve", "--host", "127.0.0.1", "--port", "{port}"]
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for number in range(args.rounds):
+        with started(bare_command, env, tmp / "bare.log") as bare, \
+                started(daifa_command, env, tmp / "daifa.log") as daifa:
+            one_round(targets(bare.base, daifa.base), args.seconds, [bare, daifa], runs)
+        print(f"  round {number + 1} of {args.rounds} done (load average "
               f"{os.getloadavg()[0]:.1f})", flush=True)
     return runs
 
@@ -179,14 +192,7 @@ def main() -> None:
     print(f"  server options: {how}")
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        env = prepare(tmp)
-        (tmp / "floor_app.py").write_text(BARE)
-        bare_command = [sys.executable, str(tmp / "floor_app.py"), "{port}", json.dumps(options)]
-        daifa_command = [str(BIN / "daifa"), "serve", "--host", "127.0.0.1", "--port", "{port}"]
-        with started(bare_command, env, tmp / "bare.log") as bare, \
-                started(daifa_command, env, tmp / "daifa.log") as daifa:
-            urls = targets(bare.base, daifa.base)
-            runs = measure(urls, args.rounds, args.seconds, [bare, daifa])
+        runs = measure(tmp, prepare(tmp), options, args)
     report(runs)
     print(f"  load average after: {os.getloadavg()[0]:.1f}")
 

@@ -231,6 +231,9 @@ def main() -> None:
             before = server.cpu_seconds()
             result = run_locust(server.base, world.as_json(), args, tmp)
             cpu = server.cpu_seconds() - before
+            if server.process.poll() is not None:
+                print(f"  THE SERVER EXITED during the run ({server.process.returncode}; -15 is "
+                      "a SIGTERM from outside): the figures below are not the server's")
         summary = summarise(result)
         print_table(summary, cpu, processes)
         print(f"  load average after: {os.getloadavg()[0]:.1f} (1 min), "
