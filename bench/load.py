@@ -67,12 +67,13 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the serving process and all its children alive now."""
-        root = psutil.Process(self.process.pid)
         total = 0.0
-        for proc in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                times = proc.cpu_times()
-                total += times.user + times.system
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(self.process.pid)
+            for proc in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    times = proc.cpu_times()
+                    total += times.user + times.system
         return total
 
     def processes(self) -> int:
