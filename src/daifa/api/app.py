@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from daifa.api import problems
+from daifa.api import health, problems
 from daifa.api.v1 import (
     admin,
     after_sales,
@@ -92,7 +92,8 @@ def _with_json_schema_bounds(app: FastAPI) -> None:
 
 
 def install(app: FastAPI) -> None:
-    """The API under /api/v1 and its problem+json error handlers."""
+    """The API under /api/v1, the health checks and its problem+json error handlers."""
     problems.install(app)
+    app.include_router(health.router)
     app.include_router(api_router())
     _with_json_schema_bounds(app)
