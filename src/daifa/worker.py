@@ -252,16 +252,23 @@ class Worker:
             return
         beating = threading.Event()
         _start(self._keep_leases, beating, name="daifa-leases")
-        runners = [_start(self._run_jobs, stop, f"{self.name}/{n}", name=f"daifa-runner-{n}")
-                   for n in range(concurrency)]
+        # The sweeps on a thread of their own too: on SQLite a sweep waits for the write turn
+        # a long job holds, and the caller's thread must stay free to wind down.
+        threads = [_start(self._sweep_until, stop, name="daifa-sweeps"),
+                   *(_start(self._run_jobs, stop, f"{self.name}/{n}", name=f"daifa-runner-{n}")
+                     for n in range(concurrency))]
         try:
-            while not stop.is_set():
-                self._sweep_round()
-                stop.wait(self.settings.sweep_interval_seconds)
+            while not stop.wait(1.0):
+                pass
         finally:
             stop.set()
-            self._wind_down(runners)
+            self._wind_down(threads)
             beating.set()
+
+    def _sweep_until(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self._sweep_round()
+            stop.wait(self.settings.sweep_interval_seconds)
 
     def _sweep_round(self) -> None:
         try:
@@ -290,11 +297,12 @@ class Worker:
             except Exception:  # a lease lapses only after three misses in a row
                 log.exception("renewing leases failed")
 
-    def _wind_down(self, runners: list[threading.Thread]) -> None:
-        """Let the running jobs end within the grace period, then give back the rest."""
+    def _wind_down(self, threads: list[threading.Thread]) -> None:
+        """Let the running jobs and sweeps end within the grace period, then give back the
+        jobs still running."""
         deadline = time.monotonic() + self.settings.worker_grace_seconds
-        for runner in runners:
-            runner.join(max(0.0, deadline - time.monotonic()))
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
         held = self.leases.by_holder()
         if not held:
             return
