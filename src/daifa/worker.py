@@ -246,8 +246,10 @@ class Worker:
         """Sweep every `sweep_interval_seconds` and run due jobs on `concurrency` threads,
         until `stop`; then wind down (the module's docstring)."""
         stop = stop or threading.Event()
-        if once:
-            self._sweep_round()
+        if once:  # a failure raises: the caller (cron, a test) sees it
+            swept = self.run_sweeps()
+            if any(swept.values()):
+                log.info("sweeps: %s", swept)
             self.run_due_jobs()
             return
         beating = threading.Event()
