@@ -27,7 +27,7 @@ from daifa import __version__, paths
 from daifa.api import app as api
 from daifa.api import limits, problems
 from daifa.config import Settings, load_settings
-from daifa.db.engine import make_engine
+from daifa.db.engine import api_pool, make_engine
 from daifa.db.uow import Database
 from daifa.hub import Hub
 from daifa.identity import passwords
@@ -146,7 +146,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.state.hub = Hub(settings=settings,
                         db=database or Database(make_engine(
                             settings.database_url,
-                            statement_seconds=settings.upload_time_budget_seconds)),
+                            statement_seconds=settings.upload_time_budget_seconds,
+                            **api_pool(settings.db_pool_size))),
                         clock=clock or SystemClock())
     api.install(app)
     console.install(app)

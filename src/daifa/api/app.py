@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
-from daifa.api import problems
+from daifa.api import health, problems
 from daifa.api.v1 import (
     admin,
     after_sales,
@@ -91,6 +91,7 @@ def _whole_bounds(node: dict[str, Any]) -> None:
 
 
 def install(app: FastAPI) -> None:
-    """The API under /api/v1 and its problem+json error handlers."""
+    """The API under /api/v1, the health checks and its problem+json error handlers."""
     problems.install(app)
+    app.router.routes.extend(health.router.routes)
     app.router.routes.extend(api_routes())
