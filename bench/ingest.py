@@ -1,4 +1,5 @@
-"""Order ingestion: orders/s through `orders:batch`, single-order POST latency, raw SQLite.
+"""Order ingestion: orders/s through `orders:batch`, single-order POST latency, raw SQLite, and
+the peer django-oscar.
 
 Against a real `uvicorn` (one worker) on 127.0.0.1, for a shop in `by_product` mode with 200
 SKUs in 20 products, 5 bound suppliers, a product rule (first choice + two backups) on every
@@ -6,13 +7,24 @@ product and SKU rules on 30 % of the SKUs; half the supplier SKUs track stock.
 
 1. `orders:batch`: batches of 1,000 orders of 3 lines, one after another (SQLite, and
    PostgreSQL when DAIFA_BENCH_POSTGRES_URL or DAIFA_TEST_POSTGRES_URL is set).
-2. Single `POST /orders` with 16 concurrent clients (httpx, keep-alive): orders/s, p50, p99.
-3. The raw rate: the same rows per order (order, lines, dispatch orders, dispatch lines,
+2. Single `POST /orders` from 16 connections for `--single-seconds`, driven by `wrk` with a Lua
+   script that gives every request its own external id and Idempotency-Key (a C client: on two
+   cores a Python one takes half the machine); orders/s, p50, p99. Without wrk, `--single`
+   orders from 16 httpx threads instead.
+3. SQL statements per routed order: one POST /orders through the app in process, counted with
+   a `before_cursor_execute` listener (with an Idempotency-Key and without).
+4. The raw rate: the same rows per order (order, lines, dispatch orders, dispatch lines,
    events) inserted with plain `sqlite3` into the same schema, one commit per order; and the
-   batch figure as a share of it. Targets: batch ≥ 50 % of raw; single ≥ 1,000/s
-   with p99 ≤ 100 ms on SQLite.
+   batch figure as a share of it.
+5. The peer: django-oscar (bench/support/oscar_peer.py, in a virtualenv of its own under
+   ~/.cache/daifa-bench, built on first use; skipped with a message without a network) places
+   two-partner orders in process through OrderCreator.place_order, as its checkout does.
 
-    .venv/bin/python bench/ingest.py [--batches 10] [--single 4000] [--clients 16]
+Targets: batch ≥ 50 % of raw; single ≥ 1,000/s with p99 ≤ 100 ms on SQLite; single POST
+orders/s ≥ 12× Oscar's; ≤ 12 SQL statements per routed order.
+
+    .venv/bin/python bench/ingest.py [--batches 10] [--single-seconds 10] [--clients 16]
+                                     [--oscar-orders 500] [--no-peer]
 """
 
 from __future__ import annotations
@@ -23,7 +35,6 @@ import json
 import os
 import random
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -50,12 +61,14 @@ from daifa.db.uow import Database
 from daifa.fulfilment.reactions import REACTIONS
 from daifa.identity import passwords
 from daifa.identity import service as identity
-from daifa.kit.ids import check_char
+
+sys.path.insert(0, str(Path(__file__).parent))
+from support import oscar_peer, statements, wrk
+from support.raw_sqlite import RAW_CHUNK, raw_sqlite, rows_per_order
 
 PRODUCTS = 20
 SKUS_PER_PRODUCT = 10
 SUPPLIERS = 5
-RAW_CHUNK = 1000
 PASSWORD = "bench password 1"
 PHONES = ["139" + f"{n:08d}" for n in range(0, 10_000_000, 7919)]
 
@@ -204,7 +217,22 @@ def bench_batch(base: str, shop: Shop, batches: int, tag: str) -> tuple[float, f
     return 1000 / min(times), 1000 / statistics.median(times)
 
 
-def bench_single(base: str, shop: Shop, total: int, clients: int, tag: str) -> tuple[
+def bench_single(base: str, shop: Shop, args: argparse.Namespace, tag: str) -> tuple[
+        float, float, float, str]:
+    """Single POST /orders: orders/s, p50 ms, p99 ms, and what drove them (wrk, else httpx)."""
+    if wrk.available():
+        script = wrk.orders_script(shop.base + "/orders", shop.headers["Authorization"],
+                                   shop.skus, f"{tag}-{uuid.uuid4().hex[:8]}")
+        figures = wrk.run(base, threads=2, connections=args.clients,
+                          seconds=args.single_seconds, script=script)
+        if figures["bad_status"] or figures["socket_errors"]:
+            raise SystemExit(f"single posts failed: {figures}")
+        return figures["rps"], figures["p50_ms"], figures["p99_ms"], "wrk"
+    per_s, p50, p99 = bench_single_python(base, shop, args.single, args.clients, tag)
+    return per_s, p50, p99, "httpx threads (wrk not installed)"
+
+
+def bench_single_python(base: str, shop: Shop, total: int, clients: int, tag: str) -> tuple[
         float, float, float]:
     per_client = total // clients
     latencies: list[float] = []
@@ -265,85 +293,6 @@ def server_cpu(base: str, shop: Shop, pid: int, count: int = 400) -> tuple[float
     return post, trivial
 
 
-def rows_per_order(url: str) -> dict[str, float]:
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        orders = conn.execute(text("SELECT count(*) FROM shop_orders")).scalar_one()
-        counts = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                  / orders for table in ("order_lines", "dispatch_orders", "dispatch_lines")}
-    engine.dispose()
-    return counts
-
-
-def raw_sqlite(path: Path, orders: int, dispatch_per_order: int) -> tuple[float, float]:
-    """The same rows per order with plain sqlite3 into the migrated schema, a commit each:
-    orders/s of the best and the median chunk of RAW_CHUNK orders."""
-    upgrade(f"sqlite:///{path}")
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("INSERT INTO accounts (login, password_hash, display_name, is_admin, "
-                 "created_at) VALUES ('raw', 'x', 'raw', 0, '2026-01-01')")
-    conn.execute("INSERT INTO shops (shop_id, owner_account_id, name, created_at) "
-                 "VALUES ('SH1', 1, 's', '2026-01-01')")
-    conn.execute("INSERT INTO suppliers (supplier_id, owner_account_id, name, contact_name, "
-                 "contact_phone, region, status, auto_accept, created_at) VALUES "
-                 "(?, 1, 's', '', '', '', 'active', 0, '2026-01-01')",
-                 ("SP222222" + check_char("222222"),))
-    conn.execute("INSERT INTO supply_products (supplier_pk, spu_code, title, ship_from_region, "
-                 "handling_hours, active, created_at, updated_at) VALUES "
-                 "(1, 'P', 'p', '', 48, 1, '2026-01-01', '2026-01-01')")
-    conn.execute("INSERT INTO supply_skus (product_pk, supplier_pk, sku_code, spec, position, "
-                 "supply_price_fen, price_tiers, stock, active, created_at, updated_at) VALUES "
-                 "(1, 1, 'K', '', 0, 100, '[]', NULL, 1, '2026-01-01', '2026-01-01')")
-    now = "2026-11-25 02:00:00.000000"
-    chunk_rates = []
-    started = time.perf_counter()
-    for n in range(orders):
-        if n and n % RAW_CHUNK == 0:
-            chunk_rates.append(RAW_CHUNK / (time.perf_counter() - started))
-            started = time.perf_counter()
-        conn.execute("BEGIN")
-        order_pk = conn.execute(
-            "INSERT INTO shop_orders (shop_pk, external_id, status, buyer_name, buyer_phone, "
-            "province, city, district, address_detail, paid_at, ship_by, quantity, "
-            "assigned_quantity, dispatch_count, total_fen, channel, routing_version, "
-            "created_at) VALUES (1, ?, 'assigned', '张三', '+8613912345678', '浙江省', "
-            "'杭州市', '西湖区', '文三路 90 号', NULL, ?, 6, 6, ?, 59400, 'batch', 3, ?)",
-            (f"raw-{n}", now, dispatch_per_order, now)).lastrowid
-        lines = [conn.execute(
-            "INSERT INTO order_lines (order_pk, line_no, sku_code, quantity, unit_price_fen, "
-            "shop_sku_pk, assigned_quantity, unassigned_reason, routing) VALUES "
-            "(?, ?, 'P1-1', 2, 9900, NULL, 2, NULL, NULL)", (order_pk, k)).lastrowid
-            for k in range(1, 4)]
-        conn.execute("INSERT INTO audit_events (at, actor, actor_account_id, subject_type, "
-                     "subject_id, type, from_status, to_status, reason, data) VALUES "
-                     "(?, 'api_key', 1, 'shop_order', ?, 'shop_order.received', NULL, "
-                     "'assigned', NULL, '{}')", (now, str(order_pk)))
-        for d in range(dispatch_per_order):
-            no = f"DO261125{order_pk:08d}{d + 1:02d}"
-            dispatch_pk = conn.execute(
-                "INSERT INTO dispatch_orders (dispatch_order_no, order_pk, sequence, shop_pk, "
-                "supplier_pk, status, ship_by, accept_by, supply_total_fen, "
-                "reassigned_from_pk, created_at) VALUES (?, ?, ?, 1, 1, 'assigned', ?, ?, "
-                "200, NULL, ?)", (no, order_pk, d + 1, now, now, now)).lastrowid
-            conn.execute("INSERT INTO audit_events (at, actor, actor_account_id, "
-                         "subject_type, subject_id, type, from_status, to_status, reason, "
-                         "data) VALUES (?, 'api_key', 1, 'dispatch_order', ?, "
-                         "'dispatch_order.created', NULL, 'assigned', NULL, '{}')", (now, no))
-            for line_pk in lines[d::dispatch_per_order]:
-                conn.execute(
-                    "INSERT INTO dispatch_lines (dispatch_order_pk, line_pk, supply_sku_pk, "
-                    "sku_code, supplier_sku_code, quantity, supply_price_fen, reason, routing, "
-                    "backup_pks, stock_reserved, shipped_quantity) VALUES (?, ?, 1, 'P1-1', "
-                    "'S1-P1-1', 2, 100, 'product_rule', '{}', '[]', 0, 0)",
-                    (dispatch_pk, line_pk))
-        conn.execute("COMMIT")
-    conn.close()
-    return max(chunk_rates), statistics.median(chunk_rates)
-
-
 @contextlib.contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
     url = make_url(admin_url)
@@ -359,33 +308,78 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def run_backend(name: str, url: str, args: argparse.Namespace, var_dir: Path) -> float:
+def print_statements(name: str, settings: Settings, shop: Shop) -> None:
+    def body_of(external_id: str, rng: random.Random) -> dict[str, Any]:
+        return order(external_id, shop.skus, rng)
+
+    for keyed in (False, True):
+        count, verbs, dispatch = statements.per_routed_order(
+            settings, shop.base, shop.headers, body_of, keyed=keyed)
+        verdict = "meets" if count <= 12 else "ABOVE"
+        how = "with an Idempotency-Key" if keyed else "without a key"
+        print(f"  {name}: SQL statements per routed order ({dispatch} dispatch orders, {how}): "
+              f"{count:.0f} ({', '.join(f'{n} {v}' for v, n in verbs.most_common())}) — "
+              f"{verdict} the target of 12")
+
+
+def run_backend(name: str, url: str, args: argparse.Namespace, var_dir: Path) -> tuple[
+        float, float]:
+    """The best batch rate and the single-POST rate (0 when not run)."""
     settings, shop = set_up(url, var_dir)
+    single = 0.0
     with server(settings) as (base, pid):
         best, median = bench_batch(base, shop, args.batches, name)
         print(f"  {name}: orders:batch {best:,.0f} orders/s best batch, {median:,.0f} median "
               f"(batches of 1,000 orders × 3 lines, by_product)")
         if args.single:
-            per_s, p50, p99 = bench_single(base, shop, args.single, args.clients, name)
-            print(f"  {name}: single POST /orders, {args.clients} clients: {per_s:,.0f} "
-                  f"orders/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+            single, p50, p99, driver = bench_single(base, shop, args, name)
+            print(f"  {name}: single POST /orders, {args.clients} connections ({driver}): "
+                  f"{single:,.0f} orders/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+                  f"(load average {os.getloadavg()[0]:.1f})")
             post, trivial = server_cpu(base, shop, pid)
             print(f"  {name}: server CPU per request: single POST /orders {post:.2f} ms, a "
                   f"trivial 404 {trivial:.2f} ms ({post / trivial:.1f}×)")
-    return best
+    print_statements(name, settings, shop)
+    return best, single
+
+
+def run_peer(args: argparse.Namespace, single: float) -> None:
+    """django-oscar's orders/s in process, and daifa's single POSTs over HTTP as a multiple."""
+    if args.no_peer:
+        print("  peer django-oscar: skipped (--no-peer)")
+        return
+    figures, how = oscar_peer.place_orders(args.oscar_orders)
+    if figures is None:
+        print(f"  peer django-oscar: skipped, its virtualenv could not be made or run ({how})")
+        return
+    rate = figures["orders_per_s"]
+    print(f"  peer django-oscar {figures['oscar']} (Django {figures['django']}, SQLite WAL, "
+          f"{how}): {rate:,.0f} orders/s placing {figures['orders']} two-partner orders in "
+          f"process, {figures['statements_per_order']:.0f} SQL statements each "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    if single:
+        multiple = single / rate
+        verdict = "meets" if multiple >= 12 else "BELOW"
+        print(f"  daifa single POST /orders over HTTP on SQLite = {multiple:.1f}× Oscar's "
+              f"in-process placement — {verdict} the 12× target")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=11, help="the first is a warm-up")
-    parser.add_argument("--single", type=int, default=4000)
+    parser.add_argument("--single", type=int, default=4000,
+                        help="orders of the httpx fallback (no wrk); 0 skips single POSTs")
+    parser.add_argument("--single-seconds", type=int, default=10, help="of the wrk run")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--raw-orders", type=int, default=20_000)
+    parser.add_argument("--oscar-orders", type=int, default=500)
+    parser.add_argument("--no-peer", action="store_true", help="skip django-oscar")
     args = parser.parse_args()
-    print(f"ingest (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    print(f"ingest ({time.strftime('%Y-%m-%d %H:%M:%S')}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
-        batch_rate = run_backend("sqlite", url, args, Path(tmp))
+        batch_rate, single = run_backend("sqlite", url, args, Path(tmp))
         shape = rows_per_order(url)
         per_order = max(1, round(shape["dispatch_orders"]))
         raw, raw_median = raw_sqlite(Path(tmp) / "raw.db", args.raw_orders, per_order)
@@ -399,6 +393,7 @@ def main() -> None:
     verdict = "meets" if share >= 0.5 else "BELOW"
     print(f"  orders:batch on SQLite = {share:.0%} of the raw rate (best vs best) — {verdict} "
           "the 50 % target")
+    run_peer(args, single)
     postgres = os.environ.get("DAIFA_BENCH_POSTGRES_URL") or os.environ.get(
         "DAIFA_TEST_POSTGRES_URL")
     if postgres:

@@ -9,22 +9,29 @@ queue with the requests'. Larger set-ups run `daifa worker` processes instead.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+import orjson
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from daifa import __version__
+from daifa import __version__, paths
 from daifa.api import app as api
 from daifa.api import limits, metrics, problems
 from daifa.config import Settings, load_settings
-from daifa.db.engine import make_engine
+from daifa.db.engine import api_pool, make_engine
 from daifa.db.uow import Database
 from daifa.hub import Hub
 from daifa.identity import passwords
+from daifa.kit import runtime
 from daifa.kit.clock import Clock, SystemClock
 from daifa.web import app as console
 from daifa.worker import Worker
@@ -56,6 +63,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         thread.join(timeout=30)
 
 
+OPENAPI_URL = "/openapi.json"
+# How `daifa serve` runs uvicorn (bench/http.py starts its bare baseline the same way): the
+# uvloop event loop and the httptools parser, measured in docs/adr/0009-http-server.md.
+SERVER_OPTIONS: dict[str, Any] = {"loop": "uvloop", "http": "httptools"}
 HSTS = "max-age=31536000"  # a year; subdomains are the operator's own business
 
 
@@ -91,19 +102,57 @@ class ResponseHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def _documents(app: FastAPI) -> None:
+    """/openapi.json, built once on first use and then served as the same bytes (gzipped for
+    clients that take it: a megabyte of JSON is 37 KB so), and /docs."""
+    rendered: dict[str, bytes] = {}
+    building = threading.Lock()
+
+    def openapi() -> dict[str, Any]:
+        with building:
+            if app.openapi_schema is None:
+                schema = get_openapi(title=app.title, version=app.version,
+                                     description=app.description, routes=paths.routes(app))
+                api.json_schema_bounds(schema)
+                app.openapi_schema = schema
+        return app.openapi_schema
+
+    def render() -> None:
+        body = orjson.dumps(openapi())
+        rendered.update(gzip=gzip.compress(body, 6), identity=body)
+
+    async def openapi_json(request: Request) -> Response:
+        if not rendered:
+            await run_in_threadpool(render)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(rendered["gzip"], media_type="application/json",
+                            headers={"content-encoding": "gzip", "vary": "accept-encoding"})
+        return Response(rendered["identity"], media_type="application/json",
+                        headers={"vary": "accept-encoding"})
+
+    async def docs(_request: Request) -> Response:
+        return get_swagger_ui_html(openapi_url=OPENAPI_URL, title=f"{app.title} - Swagger UI")
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_route(OPENAPI_URL, openapi_json, include_in_schema=False)
+    app.add_route("/docs", docs, include_in_schema=False)
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None,
                database: Database | None = None) -> FastAPI:
     passwords.use_profile(settings.password_profile)
     app = FastAPI(title="daifa", version=__version__, description=api.DESCRIPTION,
-                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
-                  lifespan=lifespan)
+                  openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.hub = Hub(settings=settings,
                         db=database or Database(make_engine(
                             settings.database_url,
-                            statement_seconds=settings.upload_time_budget_seconds)),
+                            statement_seconds=settings.upload_time_budget_seconds,
+                            **api_pool(settings.db_pool_size))),
                         clock=clock or SystemClock())
     api.install(app)
     console.install(app)
+    _documents(app)
+    paths.install(app)  # after every route is in
     app.add_middleware(limits.TimeBudget, seconds=settings.request_time_budget_seconds,
                        upload_seconds=settings.upload_time_budget_seconds)
     body_bytes, upload_bytes = limits.limits(settings)
@@ -111,9 +160,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app.add_middleware(problems.CatchAll)  # outside the body limit
     # outermost: every answer carries the headers, a caught 500 too
     app.add_middleware(ResponseHeaders, headers=response_headers(settings))
-    metrics.install(app)  # GET /metrics; its middleware outside all others, to time them too
+    metrics.install(app)  # outside all others, to time them too
     return app
 
 
 def build() -> FastAPI:
-    return create_app(load_settings())
+    """The app of a `daifa serve` process (the process lives as long as it does)."""
+    app = create_app(load_settings())
+    runtime.settle()
+    return app

@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 2.0
     embedded_worker: bool = False  # `daifa serve --with-worker` sets it
     sweep_interval_seconds: float = 60.0
+    # A claimed job is the claiming worker's for this long; the worker renews the lease while
+    # the job runs, so only a worker that died (or lost the database) lets it lapse, and
+    # another takes the job over once it has.
+    job_lease_seconds: float = Field(default=300.0, gt=0)
+    # On SIGTERM/SIGINT a worker stops claiming and gives its running jobs this long to end;
+    # those still running are queued again, the attempt not counted. Keep systemd's
+    # TimeoutStopSec above it.
+    worker_grace_seconds: float = Field(default=30.0, ge=0)
+    # Database connections an API process keeps open; it opens more, up to one per thread of
+    # the pool its sync endpoints run on, when they are all busy (db.engine.API_THREADS).
+    db_pool_size: int = Field(default=10, ge=1)
     # Fulfilment: hours a supplier has to accept a new dispatch order before it goes to a backup,
     # and how many full recipients (API, labels) one supplier may see per day (Asia/Shanghai).
     accept_within_hours: int = Field(default=24, ge=1)

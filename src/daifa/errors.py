@@ -90,6 +90,22 @@ class BodyTooLarge(DaifaError):
     title = "Request body too large"
 
 
+class DatabaseUnavailable(DaifaError):
+    """Readiness: the database did not answer (down, unreachable, out of connections)."""
+
+    code = "DATABASE_UNAVAILABLE"
+    status = 503
+    title = "The database does not answer"
+
+
+class MigrationsPending(DaifaError):
+    """Readiness: the database's schema is not the one this code was written for."""
+
+    code = "MIGRATIONS_PENDING"
+    status = 503
+    title = "The database is not at this release's migration"
+
+
 class InvalidText(ValidationFailed):
     """Text with a NUL character or an unpaired surrogate, which no database column takes."""
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
+import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Message
+
+from tests.factories import person
 
 
 def test_wrong_method_lists_every_allowed_method(client: TestClient) -> None:
@@ -30,3 +37,31 @@ def test_every_api_operation_documents_problem_responses(client: TestClient) -> 
             documented = operation["responses"]
             assert "application/problem+json" in documented["404"]["content"], (method, path)
             assert "application/problem+json" in documented["422"]["content"], (method, path)
+
+
+def test_a_client_leaving_mid_body_is_not_an_error(client: TestClient,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """wrk stopping with requests in flight: the body never arrives whole. Nothing is answered
+    (nobody is there) and nothing is logged as a bug."""
+    sent: list[Message] = []
+    parts: list[Message] = [
+        {"type": "http.request", "body": b'{"external_id": "x', "more_body": True},
+        {"type": "http.disconnect"}]
+
+    async def receive() -> Message:
+        return parts.pop(0) if parts else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/shops/SH1/orders",
+             "raw_path": b"/api/v1/shops/SH1/orders", "query_string": b"", "root_path": "",
+             "scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 5),
+             "headers": [(b"content-type", b"application/json"),
+                         (b"authorization", b"Bearer " + person(client).token.encode())],
+             "http_version": "1.1", "app": client.app}
+    with caplog.at_level(logging.INFO):
+        asyncio.run(client.app(scope, receive, send))  # type: ignore[arg-type]
+    assert sent == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("client left" in r.getMessage() for r in caplog.records)

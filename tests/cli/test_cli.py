@@ -188,3 +188,10 @@ def test_serve_runs_one_process_on_sqlite_and_says_so(
     assert result.exit_code == 0, result.output
     assert started["workers"] == runs
     assert ("served by one process" in result.output) == (runs < asked)
+
+
+def test_worker_on_sqlite_runs_one_job_at_a_time_and_says_why(database_file: Path) -> None:
+    _invoke("db", "upgrade")
+    output = _invoke("worker", "--once", "--concurrency", "4")
+    assert "SQLite runs one job at a time, not 4" in output
+    assert "PostgreSQL" in output

@@ -4,6 +4,7 @@ de-duplication of replays, and events applied by the worker."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from daifa.kit.clock import FrozenClock
 from daifa.tracking import service
 from daifa.worker import Worker
 from tests.api.support import assert_problem, ok
+from tests.e2e.concurrency import rendezvous
 from tests.tracking.helpers import (
     event,
     post_events,
@@ -218,3 +220,26 @@ def test_a_huge_body_is_413(client: TestClient) -> None:
     response = post_events(client, [], body=b"x" * (2 * 1024 * 1024 + 1))
     assert_problem(response, 413, "PAYLOAD_TOO_LARGE")
     assert raw_events(client) == []
+
+
+def test_two_workers_processing_one_body_at_once_apply_it_once(client: TestClient,
+                                                                clock: FrozenClock) -> None:
+    """A lease that lapsed lets a second worker run the job while the first still does; the
+    body is taken by one transaction (for an unknown parcel no shipment lock orders them)."""
+    ok(post_events(client, [event("SF9999999999998", "collected", clock.now())]), 202)
+    [raw] = raw_events(client)
+    hub = client.app.state.hub  # type: ignore[attr-defined]
+
+    def run(_: int) -> None:
+        with hub.db.unit_of_work() as session:
+            service.process(Ctx(reactions=REACTIONS, session=session,
+                                actor=Actor.system("test"), settings=hub.settings,
+                                clock=clock), {"raw": raw.id})
+
+    with rendezvous(hub.db, "UPDATE tracking_raw_events") as met, \
+            ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(run, range(2)))
+    if hub.db.engine.dialect.name == "postgresql":
+        assert len(set(met)) == 2  # both reached the take before either committed
+    assert len(tracking_events(client)) == 1
+    assert raw_events(client)[0].new_events == 1

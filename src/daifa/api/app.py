@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
-from daifa.api import problems, rates
+from daifa.api import health, metrics, problems, rates
 from daifa.api.v1 import (
     admin,
     after_sales,
@@ -34,13 +36,21 @@ Errors are `application/problem+json` with a stable `code`. Authenticate with
 """
 
 
-def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
-    for module in (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
-                   dispatch_orders, fulfilment, supplier_fulfilment, webhooks,
-                   tracking, after_sales, imports):
-        router.include_router(module.router)
-    return router
+MODULES = (auth, suppliers, shops, bindings, admin, catalog, dispatch_settings, orders,
+           dispatch_orders, fulfilment, supplier_fulfilment, webhooks, tracking, after_sales,
+           imports)
+
+
+def api_routes() -> list[BaseRoute]:
+    """Every route under /api/v1, in the order they are tried, each documenting the problem
+    answers any operation may give."""
+    routes: list[BaseRoute] = []
+    for module in MODULES:
+        for route in module.router.routes:
+            if isinstance(route, APIRoute):
+                route.responses = {**problems.PROBLEM_RESPONSES, **route.responses}
+            routes.append(route)
+    return routes
 
 
 # Pydantic writes a bound stacked on a type that has a validator of its own (`Int` and the types
@@ -50,12 +60,12 @@ _BOUNDS = {"ge": ("minimum", max), "le": ("maximum", min),
            "gt": ("exclusiveMinimum", max), "lt": ("exclusiveMaximum", min)}
 
 
-def _json_schema_bounds(node: Any) -> None:
+def json_schema_bounds(node: Any) -> None:
     """Turn pydantic's `ge`/`le`/`gt`/`lt` into the JSON Schema keywords in place, keeping the
     tighter bound where both are written (validation enforces both)."""
     if isinstance(node, list):
         for item in node:
-            _json_schema_bounds(item)
+            json_schema_bounds(item)
         return
     if not isinstance(node, dict):
         return
@@ -68,7 +78,7 @@ def _json_schema_bounds(node: Any) -> None:
     if node.get("type") == "integer":
         _whole_bounds(node)
     for value in node.values():
-        _json_schema_bounds(value)
+        json_schema_bounds(value)
 
 
 def _whole_bounds(node: dict[str, Any]) -> None:
@@ -80,20 +90,11 @@ def _whole_bounds(node: dict[str, Any]) -> None:
             node[keyword] = int(value)
 
 
-def _with_json_schema_bounds(app: FastAPI) -> None:
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            _json_schema_bounds(generate())  # FastAPI keeps it in app.openapi_schema
-        return generate()
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
 def install(app: FastAPI) -> None:
-    """The API under /api/v1, its problem+json error handlers and its rate limiter."""
+    """The API under /api/v1, the health checks and metrics, its problem+json error handlers
+    and its rate limiter."""
     problems.install(app)
     rates.install(app)
-    app.include_router(api_router())
-    _with_json_schema_bounds(app)
+    app.router.routes.extend(health.router.routes)
+    app.router.routes.extend(metrics.router.routes)
+    app.router.routes.extend(api_routes())

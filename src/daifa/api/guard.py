@@ -9,7 +9,7 @@
    text without NUL or unpaired surrogates, at most `inputs.MAX_DEPTH` levels; each is 422 with
    its code instead of a database error later.
 
-Every router under /api/v1 is an `APIRouter(route_class=GuardedRoute)`; a test checks it.
+Every router under /api/v1 comes from `guarded_router`; a test checks that every route is guarded.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -102,3 +102,12 @@ class GuardedRoute(APIRoute):
             return await handler(request)
 
         return guarded
+
+
+API_PREFIX = "/api/v1"
+
+
+def guarded_router(*, prefix: str = "", tags: list[str | Any] | None = None) -> APIRouter:
+    """A router whose routes carry their whole path under /api/v1 and pass the guard; the app
+    holds them flat (daifa.paths), not as nested routers."""
+    return APIRouter(route_class=GuardedRoute, prefix=API_PREFIX + prefix, tags=tags)

@@ -10,6 +10,7 @@ from fastapi import Header, Request, Response
 from daifa.api.deps import Call
 from daifa.context import Ctx
 from daifa.db import budget
+from daifa.db.uow import checkpointed
 from daifa.idempotency import service as idempotency
 
 JSON = "application/json"
@@ -33,18 +34,35 @@ def respond(call: Call, request: Request, key: str | None, payload: Any,
             status, content = handler(ctx)
         return Response(content, status_code=status, media_type=JSON)
     fingerprint = idempotency.fingerprint(payload)
-    with call.ctx() as ctx:
-        outcome = idempotency.claim(ctx, key=key, method=request.method, path=request.url.path,
-                                    fingerprint=fingerprint)
-    if isinstance(outcome, idempotency.Replay):
-        return Response(outcome.body, status_code=outcome.status, media_type=JSON,
-                        headers={"Idempotent-Replayed": "true"})
+    left: list[idempotency.Claim] = []  # a claim a checkpoint committed before the failure
     try:
         with call.ctx() as ctx:
-            status, content = handler(ctx)
-            idempotency.complete(ctx, outcome, status, content)
+            outcome = idempotency.claim(ctx, key=key, method=request.method,
+                                        path=request.url.path, fingerprint=fingerprint)
+            if isinstance(outcome, idempotency.Replay):
+                return Response(outcome.body, status_code=outcome.status, media_type=JSON,
+                                headers={"Idempotent-Replayed": "true"})
+            status, content = _run(ctx, outcome, handler, left)
     except BaseException:
-        with budget.lifted(), call.ctx() as ctx:  # also when the request ran out of time
-            idempotency.release(ctx, outcome)
+        for claim in left:
+            with budget.lifted(), call.ctx() as ctx:  # also when the request ran out of time
+                idempotency.release(ctx, claim)
         raise
     return Response(content, status_code=status, media_type=JSON)
+
+
+def _run(ctx: Ctx, claim: idempotency.Claim, handler: Handler,
+         left: list[idempotency.Claim]) -> tuple[int, bytes]:
+    """The work and its stored response, in the unit of work that claimed the key. On failure
+    the rollback takes the claim with it, unless something is committed anyway: changes kept
+    by the error (the claim goes with them) or a checkpoint's (the caller frees the claim)."""
+    try:
+        status, content = handler(ctx)
+        idempotency.complete(ctx, claim, status, content)
+    except BaseException as exc:
+        if getattr(exc, "keep_changes", False):
+            idempotency.release(ctx, claim)
+        elif checkpointed(ctx.session):
+            left.append(claim)
+        raise
+    return status, content

@@ -43,15 +43,14 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
-from fastapi.routing import iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from daifa import paths
 from daifa.errors import Forbidden, Unauthenticated
 from daifa.hub import Hub
 from daifa.jobs import service as jobs
@@ -79,8 +78,6 @@ class RequestMetrics:
         self.app = app
         # (route, method, status) -> its two children: labels() validates and locks each time
         self._children: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
-        # id(route) -> its whole path pattern (routes are unhashable: they compare by value)
-        self._templates: dict[int, str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,36 +107,13 @@ class RequestMetrics:
         children[0].inc()
         children[1].observe(seconds)
 
-    def _template(self, scope: Scope) -> str:
-        """The matched route's whole path pattern. FastAPI puts the route as its router
-        declared it in the scope (`/{shop_id}` under an included router's `/shops` under
-        `/api/v1`), so the whole pattern is looked up in the app's table, built again only
-        when a route turns up that it does not hold."""
-        # FastAPI's routes leave themselves in the scope; Starlette's (/docs, the static
-        # mount) only their endpoint
-        route = scope.get("route") or scope.get("endpoint")
-        if route is None:
-            return UNMATCHED
-        template = self._templates.get(id(route))
-        if template is None:
-            self._templates = route_templates(scope["app"].routes)
-            found = self._templates.get(id(route)) or getattr(route, "path", None)
-            template = self._templates[id(route)] = str(found or UNMATCHED)
-        return template
-
-
-def route_templates(routes: list[BaseRoute]) -> dict[int, str]:
-    """id(route as declared) and id(its endpoint) -> its path pattern as served; the first
-    where a router is included twice."""
-    templates: dict[int, str] = {}
-    for context in iter_route_contexts(routes):
-        if context.path is None:
-            continue
-        templates.setdefault(id(context.original_route), context.path)
-        endpoint = context.endpoint or getattr(context.original_route, "app", None)  # a mount
-        if endpoint is not None:
-            templates.setdefault(id(endpoint), context.path)
-    return templates
+    @staticmethod
+    def _template(scope: Scope) -> str:
+        """The matched route's path pattern (routes are registered flat, with their whole
+        path): the path index leaves the route in the scope, a route outside it leaves
+        itself; neither for a path no route knows."""
+        route = scope.get(paths.MATCHED) or scope.get("route")
+        return getattr(route, "path", None) or UNMATCHED
 
 
 class Scrape(Collector):
@@ -217,9 +191,8 @@ def metrics(request: Request) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """The route and the middleware; install last, so the middleware is outermost and sees
+    """The middleware (api.app serves the route); install last, so it is outermost and sees
     every answer, the 413s and caught 500s of the middlewares inside it too."""
-    app.include_router(router)
     app.add_middleware(RequestMetrics)
 
 

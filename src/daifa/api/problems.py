@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from daifa import paths
 from daifa.api.v1.common import INVALID_CURSOR
 from daifa.errors import BodyTooLarge, DaifaError, DateOutOfRange, RateLimited, Unauthenticated
 from daifa.identity.errors import InvalidLogin, WeakPassword
@@ -56,15 +59,26 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
 def problem(status: int, code: str, title: str, detail: str, instance: str,
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = {"type": f"https://daifa.dev/problems/{code.lower().replace('_', '-')}",
             "title": title, "status": status, "detail": detail, "code": code,
             "instance": instance, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    return ProblemResponse(body, status_code=status, headers=headers)
 
 
-def _domain(request: Request, exc: Exception) -> JSONResponse:
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    return domain(request, exc)
+
+
+def domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DaifaError)
     headers: dict[str, str] = {}
     if isinstance(exc, RateLimited):
@@ -83,7 +97,7 @@ def members(exc: DaifaError) -> dict[str, Any]:
     return {name: value for name, value in exc.params.items() if name not in _RESERVED}
 
 
-def _validation(request: Request, exc: Exception) -> JSONResponse:
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"loc": [str(part) for part in err.get("loc", ())], "msg": err.get("msg", ""),
@@ -117,11 +131,11 @@ def _field_code(path: str, errors: list[dict[str, Any]]) -> str:
     return "VALIDATION_FAILED"
 
 
-def _http(request: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     limit = getattr(exc, "limit", None)
     if exc.status_code == 413 and isinstance(limit, int):  # api.limits.TooLarge
-        return _domain(request, BodyTooLarge(limit=limit))
+        return domain(request, BodyTooLarge(limit=limit))
     code = _STATUS_CODES.get(exc.status_code, "HTTP_ERROR")
     detail = exc.detail if isinstance(exc.detail, str) else code
     headers = dict(exc.headers) if exc.headers else {}
@@ -131,21 +145,12 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method the OpenAPI document lists for this path (Starlette names only the first
+    """Every method some operation takes at this path (Starlette names only the first
     matching route's)."""
-    app = request.app
-    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
-    if table is None:
-        table = [
-            (re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$"),
-             {method.upper() for method in operations})
-            for path, operations in app.openapi().get("paths", {}).items()
-        ]
-        app.state.allow_table = table
     methods: set[str] = set()
-    for pattern, allowed in table:
-        if pattern.match(request.url.path):
-            methods |= allowed
+    for route in paths.routes(request.app):
+        if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
+            methods |= route.methods or set()
     return sorted(methods)
 
 
@@ -178,6 +183,9 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, watched)
+        except ClientDisconnect:  # the client went away mid-body: nobody to answer, no bug
+            log.info("client left before sending the whole body: %s %s",
+                     scope.get("method"), scope.get("path"))
         except Exception:
             if started:
                 raise

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import cast
 
-from sqlalchemy import Select, Table, bindparam, exists, func, or_, select, update
+from sqlalchemy import Select, Table, Update, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
@@ -254,6 +255,36 @@ def reserve_stock(ctx: Ctx, supply_sku_pk: int, quantity: int) -> bool:
     if loaded is not None:
         ctx.session.expire(loaded, ["stock"])  # read again when next asked
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def reserve_many(ctx: Ctx, need: dict[int, int]) -> set[int]:
+    """Take each SKU's quantity from its tracked stock where there is enough, in one UPDATE
+    for them all (each row is still all or nothing); the SKUs refused."""
+    if not need:
+        return set()
+    if any(quantity < 1 for quantity in need.values()):
+        raise ValueError("quantity must be at least 1")
+    pks = sorted(need)
+    params = {f"p{n}": pk for n, pk in enumerate(pks)}
+    params.update({f"q{n}": need[pk] for n, pk in enumerate(pks)})
+    taken = set(ctx.session.scalars(_reserve_statement(len(pks)), params))
+    for pk in pks:
+        loaded = ctx.session.identity_map.get(identity_key(SupplySku, pk))
+        if loaded is not None:
+            ctx.session.expire(loaded, ["stock"])
+    return set(pks) - taken
+
+
+@functools.lru_cache(maxsize=64)
+def _reserve_statement(count: int) -> Update:
+    """The UPDATE … RETURNING for `count` SKUs (pN takes qN), built once per count."""
+    wanted = case({bindparam(f"p{n}"): bindparam(f"q{n}") for n in range(count)},
+                  value=_SKUS.c.id)
+    return (update(_SKUS)
+            .where(_SKUS.c.id.in_([bindparam(f"p{n}") for n in range(count)]),
+                   or_(_SKUS.c.stock.is_(None), _SKUS.c.stock >= wanted))
+            .values(stock=_SKUS.c.stock - wanted)
+            .returning(_SKUS.c.id))
 
 
 def release_stock(ctx: Ctx, supply_sku_pk: int, quantity: int) -> None:

@@ -12,6 +12,7 @@ from daifa.cli.shipments import shipments_app
 from daifa.config import Settings, load_settings
 from daifa.db.engine import make_engine
 from daifa.db.uow import Database
+from daifa.kit import runtime
 
 app = typer.Typer(help="daifa: a dropship supply-chain hub.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -67,6 +68,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     import uvicorn
 
     from daifa.api import logs
+    from daifa.app import SERVER_OPTIONS
 
     if with_worker:
         os.environ["DAIFA_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
@@ -81,7 +83,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         _several_processes(settings)
     console.print(f"daifa on [bold]http://{host}:{port}[/bold] (database {_safe_url(settings)})")
     uvicorn.run("daifa.app:build", host=host, port=port, workers=workers, reload=reload,
-                factory=True, log_level="info", log_config=logs.config(settings.log_format))
+                factory=True, log_level="info", log_config=logs.config(settings.log_format),
+                **SERVER_OPTIONS)
 
 
 def _several_processes(settings: Settings) -> None:
@@ -97,18 +100,33 @@ def _several_processes(settings: Settings) -> None:
 
 
 @app.command()
-def worker(once: bool = typer.Option(False, help="Run one round and exit.")) -> None:
-    """Run background jobs: expiries, deadlines, webhooks."""
+def worker(once: bool = typer.Option(False, help="Run one round and exit."),
+           concurrency: int = typer.Option(1, min=1, help="Jobs run at once, on threads of "
+                                                          "this process (PostgreSQL).")) -> None:
+    """Run background jobs: expiries, deadlines, webhooks. Stops on SIGTERM or SIGINT, letting
+    running jobs finish within DAIFA_WORKER_GRACE_SECONDS."""
     from daifa.api import logs
-    from daifa.worker import Worker
+    from daifa.db.engine import worker_pool
+    from daifa.worker import Worker, run_until_signalled
 
     settings = load_settings()
     logs.configure(settings.log_format)
-    db = Database(make_engine(settings.database_url))
+    if concurrency > 1 and settings.database_url.startswith("sqlite"):
+        # SQLite has one writer: runner threads would only queue for its lock.
+        console.print(f"[yellow]SQLite runs one job at a time, not {concurrency}[/yellow]: set "
+                      "DAIFA_DATABASE_URL to PostgreSQL to run several.")
+        concurrency = 1
+    # The worker's statements get the upload budget: a background import lands as a file
+    # upload does.
+    db = Database(make_engine(settings.database_url,
+                              statement_seconds=settings.upload_time_budget_seconds,
+                              **worker_pool(concurrency)))
+    runtime.settle()
     try:
-        Worker(settings=settings, db=db).run_forever(once=once)
-    except KeyboardInterrupt:
-        console.print("worker stopped")
+        if once:
+            Worker(settings=settings, db=db).run_forever(once=True)
+        else:
+            run_until_signalled(Worker(settings=settings, db=db), concurrency)
     finally:
         db.dispose()
 

@@ -11,6 +11,24 @@ from sqlalchemy.engine import make_url
 from daifa.db import budget
 
 WRITE_OPTION = "daifa_write"
+# The threads an API process runs its sync endpoints on: AnyIO's default thread limiter, which
+# Starlette's threadpool uses. Each holds at most one connection (one unit of work at a time).
+API_THREADS = 40
+# Connections a worker opens beside one per runner thread and the sweeper: the lease heartbeat,
+# and the release of unfinished jobs on shutdown.
+WORKER_SPARE_CONNECTIONS = 2
+
+
+def api_pool(steady: int) -> dict[str, int]:
+    """An API process keeps `steady` connections and opens more up to one per thread, so no
+    request waits for a connection while a thread is free to run it."""
+    steady = min(steady, API_THREADS)
+    return {"pool_size": steady, "max_overflow": API_THREADS - steady}
+
+
+def worker_pool(concurrency: int) -> dict[str, int]:
+    """A worker holds one connection per runner thread and one for the sweeps."""
+    return {"pool_size": concurrency + 1, "max_overflow": WORKER_SPARE_CONNECTIONS}
 
 
 def make_engine(url: str, *, statement_seconds: int | None = None, **kwargs: Any) -> Engine:
@@ -21,11 +39,18 @@ def make_engine(url: str, *, statement_seconds: int | None = None, **kwargs: Any
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        # Sizes are for PostgreSQL's processes; SQLite keeps its default pool (writers take
+        # turns on one lock anyway, and an in-memory database's pool takes no overflow).
+        kwargs.pop("pool_size", None)
+        kwargs.pop("max_overflow", None)
         engine = _sqlite_engine(url, **kwargs)
     else:
         kwargs.setdefault("pool_pre_ping", True)
         if "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", 10)
+        else:  # a NullPool or StaticPool takes no sizes
+            kwargs.pop("pool_size", None)
+            kwargs.pop("max_overflow", None)
         if statement_seconds is not None:
             kwargs.setdefault("connect_args", {})["options"] = (
                 f"-c statement_timeout={statement_seconds * 1000}")

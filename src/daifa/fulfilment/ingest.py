@@ -1,8 +1,8 @@
 """Orders in: one, a batch of up to 1,000, or a file's worth, routed as they arrive.
 
 The work per call is a fixed handful of statements however many orders come in: one lookup of
-external ids already taken, the routing snapshot (four queries), one conditional UPDATE per
-supplier SKU whose stock is tracked, and a multi-row INSERT each for orders, lines, dispatch
+external ids already taken, the routing snapshot (four queries), one conditional UPDATE of the
+supplier SKUs whose stock is tracked, and a multi-row INSERT each for orders, lines, dispatch
 orders, dispatch lines and events. A repeated `external_id` returns the first order; a
 concurrent duplicate trips the unique constraint and is answered the same way.
 """
@@ -204,7 +204,7 @@ def _write(ctx: Ctx, shop: Shop, fresh: list[_Fresh], channel: str) -> None:
 
 
 def _reserve(ctx: Ctx, snap: Snapshot, fresh: list[_Fresh]) -> None:
-    """Take tracked stock: one conditional UPDATE per supplier SKU for the whole call.
+    """Take tracked stock: one conditional UPDATE for the whole call.
 
     The snapshot already counted every line, so a refusal means another transaction took the
     stock since: re-read it and route those lines again one by one, each reserving for itself.
@@ -215,8 +215,7 @@ def _reserve(ctx: Ctx, snap: Snapshot, fresh: list[_Fresh]) -> None:
             if decision.source is not None and decision.source.tracked:
                 pk = decision.source.supply_sku_pk
                 need[pk] = need.get(pk, 0) + line.quantity
-    refused = {pk for pk, quantity in sorted(need.items())
-               if not catalog.reserve_stock(ctx, pk, quantity)}
+    refused = catalog.reserve_many(ctx, need)
     if not refused:
         return
     rows = ctx.session.execute(select(SupplySku.id, SupplySku.stock).where(

@@ -1,9 +1,12 @@
 """Idempotency keys, generic over any creating POST.
 
 A key is scoped to the caller (the actor), the method and the path. The first request claims it
-in a transaction of its own; its response is stored in the same transaction as the work it did,
-so a key is either free, running, or done with exactly the response of work that committed.
-A failed request frees the key again (nothing was created), so the client may retry with it.
+in the transaction that does its work (one INSERT … ON CONFLICT DO NOTHING) and stores its
+response there too, so a key is either free or done with exactly the response of work that
+committed: a failed or killed request leaves nothing behind, and a retry with the key runs
+again. A second request with the key while the first runs waits for it on the row (SQLite:
+for the write lock) and then replays its answer. Only work that commits part-way (a long batch
+at its checkpoints) leaves a `running` claim for a while; it lapses after LOCK.
 Neither the key nor the reply is stored in plain text (see sealing).
 """
 
@@ -12,11 +15,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from daifa.context import Actor, Ctx
 from daifa.idempotency import sealing
@@ -47,6 +50,18 @@ def caller_of(actor: Actor) -> str:
     return f"{actor.scope.value}:{actor.account_id or ''}:{actor.org_id or ''}"
 
 
+_KEYS = cast(Table, IdempotencyKey.__table__)
+_COLUMNS = ("caller", "method", "path", "key", "fingerprint", "state", "locked_until",
+            "created_at")
+# Built once per dialect (building costs more than running them; every keyed POST runs both).
+_CLAIM = {name: dialect.insert(_KEYS).values({c: bindparam(c) for c in _COLUMNS})
+          .on_conflict_do_nothing().returning(_KEYS.c.id)
+          for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+_COMPLETE = (update(_KEYS).where(_KEYS.c.id == bindparam("pk"))
+             .values(state=DONE, response_status=bindparam("status"),
+                     response_body=bindparam("body")))
+
+
 def fingerprint(payload: Any) -> str:
     """The same JSON body, whatever its key order and spacing, gives the same fingerprint."""
     return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
@@ -64,15 +79,12 @@ def claim(ctx: Ctx, *, key: str, method: str, path: str, fingerprint: str) -> Cl
     caller = caller_of(ctx.actor)
     scope = f"{caller} {method} {path}"
     stored_key = sealing.digest(scope, check_key(key))
-    row = IdempotencyKey(caller=caller, method=method, path=path, key=stored_key,
-                         fingerprint=fingerprint, state=RUNNING, locked_until=now + LOCK,
-                         created_at=now)
-    try:
-        with ctx.session.begin_nested():
-            ctx.session.add(row)
-        return Claim(row.id, scope, key)
-    except IntegrityError:
-        pass
+    claimed = ctx.session.scalar(_CLAIM[ctx.session.get_bind().dialect.name], {
+        "caller": caller, "method": method, "path": path, "key": stored_key,
+        "fingerprint": fingerprint, "state": RUNNING, "locked_until": now + LOCK,
+        "created_at": now})
+    if claimed is not None:
+        return Claim(claimed, scope, key)
     existing = ctx.session.scalars(select(IdempotencyKey).where(
         IdempotencyKey.caller == caller, IdempotencyKey.method == method,
         IdempotencyKey.path == path, IdempotencyKey.key == stored_key)).one()
@@ -110,11 +122,8 @@ def _take_over(ctx: Ctx, existing: IdempotencyKey, mine: Claim, fingerprint: str
 def complete(ctx: Ctx, claim: Claim, status: int, body: bytes | str) -> None:
     """Store the response; call it in the same unit of work as the request's own changes."""
     text = body.decode() if isinstance(body, bytes) else body
-    ctx.session.execute(
-        update(IdempotencyKey).where(IdempotencyKey.id == claim.id)
-        .values(state=DONE, response_status=status,
-                response_body=sealing.seal(claim.scope, claim.key, text))
-        .execution_options(synchronize_session=False))
+    ctx.session.execute(_COMPLETE, {"pk": claim.id, "status": status,
+                                    "body": sealing.seal(claim.scope, claim.key, text)})
 
 
 def release(ctx: Ctx, claim: Claim) -> None:

@@ -1,17 +1,25 @@
-"""Enqueue jobs in the caller's transaction; claim them with a conditional UPDATE.
+"""Enqueue jobs in the caller's transaction; claim them, keep them and give them back.
 
 A claim is `UPDATE ... WHERE id = ? AND status = 'queued'` (or an expired lease), checked by
-rowcount, so two workers never run the same job on SQLite or PostgreSQL alike.
+rowcount, so two workers never run the same job on SQLite or PostgreSQL alike. On PostgreSQL
+the candidates are first picked with `SELECT ... FOR UPDATE SKIP LOCKED`: workers claiming at
+once each get different rows without waiting on one another's, and the conditional UPDATE
+still decides. SQLite has no row locks and one writer at a time, so there it is the UPDATE
+alone.
+
+A claim is a lease (`lease`, the worker's `job_lease_seconds`): the worker renews it while the
+job runs (`extend`); a worker that died stops renewing and another takes the job over once the
+lease has run out. A worker shutting down gives back what it could not finish (`release`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, object_session
 
 from daifa.audit import service as audit
@@ -39,19 +47,46 @@ def _due(now: datetime) -> Any:
     )
 
 
-def claim(session: Session, worker: str, now: datetime, limit: int = 20) -> Sequence[Job]:
+def candidates(session: Session, now: datetime, limit: int) -> Select[int, str]:
+    """The due jobs to try, oldest first; on PostgreSQL locked, skipping rows another worker
+    is claiming (they are its, or will be)."""
+    query = select(Job.id, Job.status).where(_due(now)).order_by(Job.run_at, Job.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return query
+
+
+def claim(session: Session, worker: str, now: datetime, limit: int = 20,
+          lease: timedelta = LEASE) -> Sequence[Job]:
     """Claim up to `limit` due jobs for this worker; each claim is a conditional UPDATE."""
-    candidates = session.execute(
-        select(Job.id, Job.status).where(_due(now)).order_by(Job.run_at, Job.id).limit(limit)
-    ).all()
-    claimed = [job_id for job_id, status in candidates
+    found = session.execute(candidates(session, now, limit)).all()
+    claimed = [job_id for job_id, status in found
                if audit.shift(session, JOB_TRANSITIONS, Job, job_id, status,
                               "claim" if status == JobStatus.QUEUED else "reclaim",
-                              where=[_due(now)], locked_by=worker, locked_until=now + LEASE,
+                              where=[_due(now)], locked_by=worker, locked_until=now + lease,
                               attempts=Job.attempts + 1)]
     if not claimed:
         return []
     return session.scalars(select(Job).where(Job.id.in_(claimed)).order_by(Job.id)).all()
+
+
+def extend(session: Session, worker: str, job_ids: Collection[int], until: datetime) -> int:
+    """Renew the lease of those jobs this worker still holds; how many it holds."""
+    if not job_ids:
+        return 0
+    result = session.execute(
+        update(Job).where(Job.id.in_(sorted(job_ids)), Job.status == JobStatus.RUNNING,
+                          Job.locked_by == worker)
+        .values(locked_until=until).execution_options(synchronize_session=False))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release(session: Session, worker: str, job_id: int, now: datetime) -> bool:
+    """Queue a job this worker holds again, due now, the attempt its claim counted taken back:
+    the job did not fail, the worker stopped. False when the job is no longer this worker's."""
+    return audit.shift(session, JOB_TRANSITIONS, Job, job_id, JobStatus.RUNNING, "release",
+                       where=[Job.locked_by == worker], locked_by=None, locked_until=None,
+                       run_at=now, attempts=Job.attempts - 1)
 
 
 def holds_lease(job: Job, worker: str | None) -> bool:

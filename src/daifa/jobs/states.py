@@ -21,6 +21,8 @@ JOB_TRANSITIONS = TransitionTable[JobStatus](
         ("retry", JobStatus.RUNNING, JobStatus.QUEUED),
         ("give_up", JobStatus.RUNNING, JobStatus.FAILED),
         ("reclaim", JobStatus.RUNNING, JobStatus.RUNNING),
+        # a worker shutting down gives back a job it could not finish, the attempt not counted
+        ("release", JobStatus.RUNNING, JobStatus.QUEUED),
     ],
 )
 

@@ -19,6 +19,9 @@ ACCOUNTS: dict[str, str] = {
     "INVALID_CURSOR": N_("That page link is not one this site gave out; start from the first "
                          "page."),
     "BODY_TOO_LARGE": N_("The request body is larger than %(limit)s bytes; send less at a time."),
+    "DATABASE_UNAVAILABLE": N_("The database does not answer; try again shortly."),
+    "MIGRATIONS_PENDING": N_("The database is at migration %(current)s and this release needs "
+                             "%(head)s: run daifa db upgrade."),
     "INVALID_TEXT": N_("%(field)s contains a NUL character or an invalid character (an unpaired "
                        "surrogate); remove it and send again."),
     "NUMBER_OUT_OF_RANGE": N_("%(field)s is outside the numbers that can be stored (%(min)s to "

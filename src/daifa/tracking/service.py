@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 
 from daifa.context import Ctx
 from daifa.errors import ValidationFailed
@@ -80,11 +80,22 @@ def ingest(ctx: Ctx, provider: str, body: bytes, count: int) -> TrackingRawEvent
 def process(ctx: Ctx, payload: dict[str, Any]) -> None:
     """The job: apply one stored body's events (once; a second run does nothing)."""
     raw = ctx.session.get(TrackingRawEvent, int(payload["raw"]))
-    if raw is None or raw.processed_at is not None:
+    if raw is None or raw.processed_at is not None or not _take(ctx, raw):
         return
     incoming = rules.parse_events(raw.provider, parse_body(raw.body.encode()).events)
     raw.new_events = apply(ctx, raw, incoming)
     raw.processed_at = ctx.now()
+
+
+def _take(ctx: Ctx, raw: TrackingRawEvent) -> bool:
+    """Mark the body processed, unless another transaction did first: two workers running its
+    job at once (a lease that lapsed) apply it once. On PostgreSQL the second waits on the row
+    and then finds it taken, or free again if the first rolled back."""
+    taken = ctx.session.execute(
+        update(TrackingRawEvent)
+        .where(TrackingRawEvent.id == raw.id, TrackingRawEvent.processed_at.is_(None))
+        .values(processed_at=ctx.now()).execution_options(synchronize_session=False))
+    return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def apply(ctx: Ctx, raw: TrackingRawEvent, incoming: Sequence[TrackingEvent]) -> int:

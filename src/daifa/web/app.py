@@ -57,6 +57,6 @@ def install(app: FastAPI) -> None:
     fulfilment_pages = (work, fulfilment, shipping_upload, shop_fulfilment, aftersales)
     for module in (home, auth, shops, suppliers, invite, admin, webhooks, tracking, *pages,
                    *fulfilment_pages):
-        app.include_router(module.router, include_in_schema=False)
+        app.router.routes.extend(module.router.routes)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(ConsoleError, _console_error)

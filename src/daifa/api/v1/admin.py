@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.kit.pagination import encode_cursor
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.schemas import ReviewIn, SupplierList, SupplierOut
 from daifa.suppliers.states import SupplierStatus
 
-router = APIRouter(route_class=GuardedRoute, prefix="/admin", tags=["admin"])
+router = guarded_router(prefix="/admin", tags=["admin"])
 
 
 @router.get("/suppliers", response_model=SupplierList)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
+from fastapi import Depends, File, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import Select
 
@@ -32,7 +32,7 @@ from daifa.aftersales.schemas import (
 )
 from daifa.aftersales.states import CaseStatus, CaseType
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.context import Ctx
@@ -40,7 +40,7 @@ from daifa.errors import Forbidden
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(route_class=GuardedRoute, tags=["after-sales"])
+router = guarded_router(tags=["after-sales"])
 EVIDENCE_TYPES: dict[str, dict[str, str]] = {
     "image/jpeg": {}, "image/png": {}, "image/webp": {}, "application/pdf": {}}
 

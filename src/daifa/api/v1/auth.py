@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 from pydantic import BaseModel
 
 from daifa.api.deps import Call, public_writer, writer
 from daifa.api.deps import reader as reader_dep
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.identity import service as identity
 from daifa.identity.schemas import AccountOut, SignupIn, TokenIn, TokenOut
 from daifa.shops import service as shops
@@ -13,7 +13,7 @@ from daifa.shops.schemas import ShopOut
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.schemas import SupplierOut
 
-router = APIRouter(route_class=GuardedRoute, prefix="/auth", tags=["accounts"])
+router = guarded_router(prefix="/auth", tags=["accounts"])
 
 
 class Me(BaseModel):

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from daifa.api.deps import Call, public_reader, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.audit.schemas import Timeline
 from daifa.bindings import applications, invitations
@@ -27,7 +27,7 @@ from daifa.bindings.states import ApplicationStatus, BindingStatus
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(route_class=GuardedRoute, tags=["binding"])
+router = guarded_router(tags=["binding"])
 
 
 # --- invitations -------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from fastapi import Depends, File, Query, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.uploads import QUEUED, Background, land, queue
 from daifa.api.v1.common import paging
 from daifa.catalog import importer, partners, shop_catalog, suggestions
@@ -34,7 +34,7 @@ from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.models import Supplier
 
-router = APIRouter(route_class=GuardedRoute, tags=["catalog"])
+router = guarded_router(tags=["catalog"])
 Limit = Query(default=None, ge=1, le=200)
 Search = Query(default=None, max_length=64, description="Part of a product code, SKU code or "
                                                          "title")

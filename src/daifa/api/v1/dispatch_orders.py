@@ -3,11 +3,11 @@ timeline, and reassignment by the shop."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.v1.common import paging
 from daifa.context import Ctx
@@ -21,7 +21,7 @@ from daifa.shipping import views
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(route_class=GuardedRoute, tags=["dispatch orders"])
+router = guarded_router(tags=["dispatch orders"])
 Limit = Query(default=None, ge=1, le=200)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.v1.common import paging
 from daifa.routing import settings as dispatch
 from daifa.routing.schemas import (
@@ -18,7 +18,7 @@ from daifa.routing.schemas import (
 from daifa.routing.states import RuleKind
 from daifa.shops import service as shops
 
-router = APIRouter(route_class=GuardedRoute, prefix="/shops/{shop_id}", tags=["dispatch settings"])
+router = guarded_router(prefix="/shops/{shop_id}", tags=["dispatch settings"])
 Limit = Query(default=None, ge=1, le=200)
 
 

@@ -7,11 +7,11 @@ INVALID_TRANSITION with `current_status` in the problem body.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from daifa.api.deps import Call, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.context import Ctx
 from daifa.dispatch import holds, lifecycle, recipient
@@ -28,7 +28,7 @@ from daifa.shipping import service as shipping
 from daifa.shipping import views
 from daifa.shipping.schemas import CorrectionIn, ShipIn, ShipOut
 
-router = APIRouter(route_class=GuardedRoute, prefix="/dispatch-orders/{dispatch_order_no}",
+router = guarded_router(prefix="/dispatch-orders/{dispatch_order_no}",
                    tags=["fulfilment"])
 PDF = "application/pdf"
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from daifa.api.deps import Call, reader
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.imports import service as imports
 from daifa.imports.schemas import ImportOut
 from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 
-router = APIRouter(route_class=GuardedRoute, tags=["imports"])
+router = guarded_router(tags=["imports"])
 
 
 @router.get("/shops/{shop_id}/imports/{import_id}", response_model=ImportOut)

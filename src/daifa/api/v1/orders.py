@@ -3,11 +3,11 @@ dry runs of proposed rules."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import Depends, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.idempotency import JSON, KeyHeader, respond
 from daifa.api.uploads import QUEUED, Background, land, queue
 from daifa.api.v1.common import paging
@@ -34,7 +34,7 @@ from daifa.routing import dryrun
 from daifa.shops import service as shops
 from daifa.shops.models import Shop
 
-router = APIRouter(route_class=GuardedRoute, prefix="/shops/{shop_id}", tags=["orders"])
+router = guarded_router(prefix="/shops/{shop_id}", tags=["orders"])
 Limit = Query(default=None, ge=1, le=200)
 
 

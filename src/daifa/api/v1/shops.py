@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.v1.suppliers import key_out
 from daifa.context import Scope
 from daifa.identity import service as identity
@@ -11,7 +11,7 @@ from daifa.identity.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyList
 from daifa.shops import service as shops
 from daifa.shops.schemas import ShopIn, ShopOut
 
-router = APIRouter(route_class=GuardedRoute, prefix="/shops", tags=["shops"])
+router = guarded_router(prefix="/shops", tags=["shops"])
 
 
 @router.post("", status_code=201, response_model=ShopOut)

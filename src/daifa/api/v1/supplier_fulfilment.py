@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Literal
 
 import orjson
-from fastapi import APIRouter, Depends, File, Response, UploadFile
+from fastapi import Depends, File, Response, UploadFile
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.idempotency import JSON
 from daifa.api.uploads import QUEUED, Background, land, queue
 from daifa.context import Ctx
@@ -27,7 +27,7 @@ from daifa.shipping.schemas import (
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.models import Supplier
 
-router = APIRouter(route_class=GuardedRoute, prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
+router = guarded_router(prefix="/suppliers/{supplier_id}", tags=["fulfilment"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.context import Scope
 from daifa.identity import service as identity
 from daifa.identity.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyList, ApiKeyOut
 from daifa.suppliers import service as suppliers
 from daifa.suppliers.schemas import SupplierIn, SupplierOut, SupplierPublic
 
-router = APIRouter(route_class=GuardedRoute, prefix="/suppliers", tags=["suppliers"])
+router = guarded_router(prefix="/suppliers", tags=["suppliers"])
 
 
 @router.post("", status_code=201, response_model=SupplierOut)

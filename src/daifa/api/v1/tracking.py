@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, Header, Request
 
 from daifa.api.deps import Call, public_writer, reader
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.tracking import service as tracking
 from daifa.tracking import views
 from daifa.tracking.errors import TrackingBodyTooLarge
 from daifa.tracking.schemas import TrackingAccepted, TrackingOut, TrackingWebhookIn
 
-router = APIRouter(route_class=GuardedRoute, tags=["tracking"])
+router = guarded_router(tags=["tracking"])
 MAX_BODY = 2 * 1024 * 1024
 
 

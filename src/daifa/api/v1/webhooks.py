@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from daifa.api.deps import Call, reader, writer
-from daifa.api.guard import GuardedRoute
+from daifa.api.guard import guarded_router
 from daifa.api.v1.common import CursorQuery, LimitQuery, paging
 from daifa.context import Ctx
 from daifa.shops import service as shops
@@ -29,7 +29,7 @@ from daifa.webhooks.schemas import (
 )
 from daifa.webhooks.service import Owner
 
-router = APIRouter(route_class=GuardedRoute, tags=["webhooks"])
+router = guarded_router(tags=["webhooks"])
 
 
 @dataclass(frozen=True)

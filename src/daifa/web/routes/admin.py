@@ -12,7 +12,7 @@ from daifa.suppliers import service as suppliers
 from daifa.suppliers.states import SUPPLIER_TRANSITIONS, SupplierStatus
 from daifa.web.page import Page, form_page, page
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 ACTIONS = frozenset(SUPPLIER_TRANSITIONS.actions())
 PAGE_SIZE = 50

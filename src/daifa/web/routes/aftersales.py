@@ -44,7 +44,7 @@ from daifa.web.security import safe_next
 from daifa.web.shipping_words import ShippingWords
 from daifa.web.timeline_words import TimelineWords
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Texts = Annotated[list[str], Form()]
 PAGE_SIZE = 20

@@ -12,7 +12,7 @@ from daifa.identity.schemas import TokenIn
 from daifa.web.page import Page, form_page, page
 from daifa.web.security import safe_next
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 DISPLAY_NAME_MAX = 80
 

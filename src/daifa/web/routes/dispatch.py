@@ -20,7 +20,7 @@ from daifa.web.page import Page, form_page, page
 from daifa.web.routes.shop_catalog import bound
 from daifa.web.words import Words
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Texts = Annotated[list[str], Form()]
 RULES_PAGE = 50

@@ -29,7 +29,7 @@ from daifa.web.page import Page, form_page, page
 from daifa.web.shipping_words import HOLD_CHOICES, REJECT_CHOICES, ShippingWords
 from daifa.web.timeline_words import TimelineWords
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Texts = Annotated[list[str], Form()]
 PDF = "application/pdf"

@@ -9,7 +9,7 @@ from daifa.shops import service as shops
 from daifa.suppliers import service as suppliers
 from daifa.web.page import Page, page
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")

@@ -13,7 +13,7 @@ from daifa.suppliers import service as suppliers
 from daifa.web import forms
 from daifa.web.page import Page, page
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 # Every status, the open ones first, each group in the lifecycle's order.
 TABS = sorted(DispatchStatus, key=lambda status: status not in OPEN_STATUSES)

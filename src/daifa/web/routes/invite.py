@@ -18,7 +18,7 @@ from daifa.suppliers.models import Supplier
 from daifa.web.messages import explain
 from daifa.web.page import Page, form_page, page
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 
 

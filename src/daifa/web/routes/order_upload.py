@@ -14,7 +14,7 @@ from daifa.web.page import Page
 from daifa.web.routes.orders import names
 from daifa.web.words import Words
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _routing(ctx: Ctx, shop: Any, current: Page) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from daifa.web.shipping_words import HOLD_CHOICES, ShippingWords
 from daifa.web.timeline_words import TimelineWords
 from daifa.web.words import Words
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Texts = Annotated[list[str], Form()]
 PAGE_SIZE = 20

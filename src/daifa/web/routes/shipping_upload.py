@@ -17,7 +17,7 @@ from daifa.web import sheets
 from daifa.web.page import Page
 from daifa.web.shipping_words import ShippingWords
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _shipping(ctx: Ctx, supplier: Any, current: Page) -> dict[str, Any]:

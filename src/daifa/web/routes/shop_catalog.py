@@ -23,7 +23,7 @@ from daifa.web.forms import cursor_key
 from daifa.web.page import Page, form_page, page
 from daifa.web.routes.supply_catalog import PAGE_SIZE
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Texts = Annotated[list[str], Form()]
 SKU_COLUMNS = ("sku_code", "spec", "price")

@@ -16,7 +16,7 @@ from daifa.dispatch.states import DispatchStatus, HoldReason
 from daifa.shops import service as shops
 from daifa.web.page import Page, form_page
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 BASE = "/shops/{shop_id}/dispatch-orders/{no}"
 

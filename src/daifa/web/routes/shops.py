@@ -22,7 +22,7 @@ from daifa.web.messages import explain
 from daifa.web.page import Page, form_page, page
 from daifa.web.routes import keys
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 
 

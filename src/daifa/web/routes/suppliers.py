@@ -20,7 +20,7 @@ from daifa.web.page import Page, form_page, page
 from daifa.web.routes import keys
 from daifa.web.security import safe_next
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 DECISIONS = ("approve", "reject")
 

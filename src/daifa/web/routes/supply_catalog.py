@@ -21,7 +21,7 @@ from daifa.suppliers.models import Supplier
 from daifa.web import forms, sheets
 from daifa.web.page import Page, form_page, page
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Texts = Annotated[list[str], Form()]
 PAGE_SIZE = 20

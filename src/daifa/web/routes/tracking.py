@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from daifa.tracking import views
 from daifa.web.page import Page, page
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 @router.get("/dispatch-orders/{dispatch_order_no}/tracking")

@@ -24,7 +24,7 @@ from daifa.webhooks.schemas import EndpointIn, EndpointPatch
 from daifa.webhooks.service import Owner
 from daifa.webhooks.states import DELIVERY_TRANSITIONS
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Kind = Literal["shop", "supplier"]
 LOG_PAGE = 20

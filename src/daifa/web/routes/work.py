@@ -22,7 +22,7 @@ from daifa.web.page import Page, form_page, page
 from daifa.web.security import safe_next
 from daifa.web.shipping_words import HOLD_CHOICES, REJECT_CHOICES, ShippingWords
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Texts = Annotated[list[str], Form()]
 PAGE_SIZE = 20
