@@ -47,6 +47,7 @@ EXPECTED: dict[str, tuple[TransitionTable[Any], dict[tuple[str, Any], Any]]] = {
         ("retry", Job.RUNNING): Job.QUEUED,
         ("give_up", Job.RUNNING): Job.FAILED,
         ("reclaim", Job.RUNNING): Job.RUNNING,
+        ("release", Job.RUNNING): Job.QUEUED,
     }),
 }
 
