@@ -47,7 +47,8 @@ DEADLINE = 240.0  # seconds for the whole ingestion
 # Seconds before posting again after: no connection (the server is down or restarting), a
 # connection closed before the answer (killed meanwhile), a 5xx, and 409
 # IDEMPOTENCY_KEY_IN_USE (none expected: a killed request's claim dies with its transaction).
-BACKOFF = {"refused": 0.1, "cut": 0.1, "5xx": 0.2, "in_use": 1.0}
+# A 429 (the shop's rate limit: the server runs with its defaults; Retry-After says 1 s).
+BACKOFF = {"refused": 0.1, "cut": 0.1, "5xx": 0.2, "in_use": 1.0, "limited": 1.0}
 
 pytestmark = pytest.mark.fault
 
@@ -206,6 +207,8 @@ def attempt(http: httpx.Client, url: str, order: Order) -> Answer | str:
         return "5xx"
     if response.status_code == 409 and b"IDEMPOTENCY_KEY_IN_USE" in response.content:
         return "in_use"
+    if response.status_code == 429 and b"RATE_LIMITED" in response.content:
+        return "limited"
     raise Unexpected(f"{order.external_id}: {response.status_code} {response.text[:300]}")
 
 
