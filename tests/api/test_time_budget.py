@@ -42,6 +42,7 @@ def slow_app(settings: Settings, db: Database, clock: FrozenClock) -> Iterator[T
     def slow_keyed(request: Request, key: str | None = KeyHeader,
                    call: Call = Depends(writer)) -> Response:
         def handle(ctx: Ctx) -> tuple[int, bytes]:
+            ctx.checkpoint()  # as a long batch does: the claim is committed from here on
             ctx.session.execute(text("INSERT INTO budget_probe VALUES (2)"))
             ctx.session.execute(text(ENDLESS if ctx.session.get_bind().dialect.name == "sqlite"
                                      else "SELECT pg_sleep(1.2)"))
@@ -82,8 +83,8 @@ def test_work_outside_a_request_has_no_deadline(db: Database) -> None:
 
 def test_a_keyed_request_past_its_budget_frees_its_key(slow_app: TestClient,
                                                        db: Database) -> None:
-    """The key is freed outside the spent budget, so a retry runs again instead of waiting
-    for the claim to lapse (409 IDEMPOTENCY_KEY_IN_USE)."""
+    """A claim a checkpoint committed is freed outside the spent budget, so a retry runs
+    again instead of waiting for the claim to lapse (409 IDEMPOTENCY_KEY_IN_USE)."""
     merchant = factories.person(slow_app)
     headers = {**merchant.headers, "Idempotency-Key": "slow-1"}
     assert_problem(slow_app.post("/api/v1/slow-keyed", headers=headers), 503,
