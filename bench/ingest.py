@@ -49,8 +49,6 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from daifa.app import create_app
 from daifa.config import Settings
@@ -64,6 +62,7 @@ from daifa.identity import service as identity
 
 sys.path.insert(0, str(Path(__file__).parent))
 from support import oscar_peer, statements, wrk
+from support.databases import postgres_database
 from support.raw_sqlite import RAW_CHUNK, raw_sqlite, rows_per_order
 
 PRODUCTS = 20
@@ -293,21 +292,6 @@ def server_cpu(base: str, shop: Shop, pid: int, count: int = 400) -> tuple[float
             client.get("/api/v1/no-such-path")
         trivial = (_cpu_seconds(pid) - started) / count * 1000
     return post, trivial
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    url = make_url(admin_url)
-    name = f"daifa_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def print_statements(name: str, settings: Settings, shop: Shop) -> None:

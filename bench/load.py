@@ -48,7 +48,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-from ingest import postgres_database  # noqa: E402
+from support.databases import postgres_database  # noqa: E402
 from support.load_seed import seed  # noqa: E402
 from support.servers import free_port, stop, wait_until_up  # noqa: E402
 

@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message
+from support.databases import postgres_database
 
 from daifa.api.metrics import RequestMetrics
 from daifa.db.engine import make_engine
@@ -103,16 +102,8 @@ def own_postgres() -> Iterator[str | None]:
     if not admin_url:
         yield None
         return
-    name = f"daifa_bench_ops_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(admin_url) as url:
+        yield url
 
 
 def show(label: str, micros: float) -> None:

@@ -31,15 +31,13 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Table
+from support.databases import postgres_database
 
 from daifa.catalog.models import SupplyProduct, SupplySku
 from daifa.config import Settings
@@ -245,23 +243,6 @@ def run_postgres(url: str, tmp: Path, rows_wanted: int) -> float:
     again(world, data, rows, "PostgreSQL")
     world.db.dispose()
     return rate
-
-
-@contextmanager
-def postgres_database(base: str) -> Iterator[str]:
-    admin_url = make_url(base)
-    name = f"daifa_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 
 
 def main() -> None:
