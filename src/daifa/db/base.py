@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, MetaData, Table, TypeDecorator
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -45,3 +45,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+DIALECTS = ("sqlite", "postgresql")
+
+
+def upsert_insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that takes ON CONFLICT (DO NOTHING / DO UPDATE): each database's own
+    construct, written alike for both."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

@@ -19,9 +19,9 @@ from typing import Any, cast
 
 import orjson
 from sqlalchemy import Table, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from daifa.context import Actor, Ctx
+from daifa.db.base import DIALECTS, upsert_insert
 from daifa.idempotency import sealing
 from daifa.idempotency.errors import InvalidKey, KeyInUse, KeyReused
 from daifa.idempotency.models import IdempotencyKey
@@ -54,9 +54,9 @@ _KEYS = cast(Table, IdempotencyKey.__table__)
 _COLUMNS = ("caller", "method", "path", "key", "fingerprint", "state", "locked_until",
             "created_at")
 # Built once per dialect (building costs more than running them; every keyed POST runs both).
-_CLAIM = {name: dialect.insert(_KEYS).values({c: bindparam(c) for c in _COLUMNS})
+_CLAIM = {dialect: upsert_insert(dialect, _KEYS).values({c: bindparam(c) for c in _COLUMNS})
           .on_conflict_do_nothing().returning(_KEYS.c.id)
-          for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+          for dialect in DIALECTS}
 _COMPLETE = (update(_KEYS).where(_KEYS.c.id == bindparam("pk"))
              .values(state=DONE, response_status=bindparam("status"),
                      response_body=bindparam("body")))

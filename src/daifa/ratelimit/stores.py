@@ -20,10 +20,10 @@ from typing import Any, Protocol, cast
 
 import redis
 from sqlalchemy import BindParameter, ColumnElement, Double, Executable, Table, bindparam, case
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from daifa.config import Settings
+from daifa.db.base import upsert_insert
 from daifa.db.uow import Database
 from daifa.ratelimit.models import RateLimitBucket
 from daifa.ratelimit.rules import EPSILON, Bucket, Decision, Policy, take
@@ -110,9 +110,8 @@ def upsert(dialect: str) -> Executable:
     refilled = tokens + case((stamp < now, now - stamp), else_=0.0) * rate
     available = case((refilled < burst, refilled), else_=burst)
     passes: ColumnElement[bool] = available + EPSILON >= cost
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(key=bindparam("key"), tokens=burst - cost, stamp=now,
-                                     allowed=True)
+    statement = upsert_insert(dialect, table).values(
+        key=bindparam("key"), tokens=burst - cost, stamp=now, allowed=True)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"tokens": case((passes, available - cost), else_=available),
