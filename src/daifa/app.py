@@ -64,8 +64,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 OPENAPI_URL = "/openapi.json"
-# How `daifa serve` runs uvicorn (bench/http_overhead.py starts its bare baseline the same way): the
-# uvloop event loop and the httptools parser, measured in docs/adr/0009-request-path.md.
+# How `daifa serve` runs uvicorn (bench/http_overhead.py starts its bare baseline the same
+# way): the uvloop event loop and the httptools parser, measured in docs/adr/0009-request-path.md.
 SERVER_OPTIONS: dict[str, Any] = {"loop": "uvloop", "http": "httptools"}
 HSTS = "max-age=31536000"  # a year; subdomains are the operator's own business
 
